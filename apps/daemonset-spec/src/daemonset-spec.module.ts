@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceCoreModule } from '@everynode/platform';
+import type { ServiceConfig } from '@everynode/platform';
+import { ApplyDaemonSetHandler } from './apply-daemonset/apply-daemonset.handler';
+import { DaemonSetWriter } from './daemonset-writer';
+import { DeleteDaemonSetHandler } from './delete-daemonset/delete-daemonset.handler';
+import { DaemonSetProjection } from './projection/daemonset.projection';
+import { DaemonSetQueries } from './queries/daemonset.queries';
+
+@Module({})
+export class DaemonSetSpecModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: DaemonSetSpecModule,
+      imports: [ServiceCoreModule.forRoot(config)],
+      controllers: [ApplyDaemonSetHandler, DeleteDaemonSetHandler, DaemonSetQueries],
+      providers: [DaemonSetProjection, DaemonSetWriter],
+    };
+  }
+}

@@ -1,0 +1,134 @@
+// Pure decisions of the DaemonSet spec service: (the stored DaemonSet, a validated manifest) -> events.
+import { alreadyExists, badRequest, conflict, DaemonSetCreated, DaemonSetDeleted, notFound } from '@everynode/contracts';
+import type { CommandMeta, DaemonSet, EventMetadata, NewEvent, PropagationPolicy } from '@everynode/contracts';
+import { applyDefaults, invalid, templateHash, validateDaemonSet } from '../domain';
+
+export interface StoredDaemonSet {
+  object: DaemonSet;
+  templateHash: string;
+  revision: number;
+  /** Every template this DaemonSet has run (its ControllerRevisions), newest revision number last. */
+  revisions: { hash: string; revision: number }[];
+  resourceVersion: string;
+}
+
+export interface DaemonSetState {
+  version: number;
+  record: StoredDaemonSet | null;
+}
+
+export interface ApplyInput {
+  meta: CommandMeta;
+  /** Strict-decoded, not yet validated. */
+  manifest: DaemonSet;
+  namespace?: string;
+  mode: 'create' | 'update' | 'apply';
+  resourceVersion?: string;
+}
+
+export interface DeciderContext {
+  newId: () => string;
+  now: () => string;
+}
+
+const RESOURCE = 'daemonsets.apps';
+
+export const metadataOf = (meta: CommandMeta): EventMetadata => ({
+  causationId: meta.requestId,
+  correlationId: meta.requestId,
+  actor: meta.actor,
+  ...(meta.request ? { request: meta.request } : {}),
+});
+
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, val) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
+      : val,
+  );
+
+/** The namespace the object lives in: the manifest's, else the request's, else `default`. */
+export function resolveNamespace(manifest: DaemonSet, requested?: string): string {
+  const own = manifest.metadata?.namespace;
+  if (own && requested && own !== requested) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  return own || requested || 'default';
+}
+
+export function decideApply(state: DaemonSetState, input: ApplyInput, ctx: DeciderContext): NewEvent<'DaemonSetCreated' | 'DaemonSetUpdated', DaemonSetCreated>[] {
+  const namespace = resolveNamespace(input.manifest, input.namespace);
+  const name = input.manifest.metadata?.name ?? '';
+  const old = state.record;
+  const defaulted = applyDefaults({ ...input.manifest, metadata: { ...input.manifest.metadata, namespace } });
+  const causes = validateDaemonSet(defaulted, old?.object);
+  if (causes.length) throw invalid('DaemonSet', name, 'apps', causes);
+
+  if (!old) {
+    if (input.mode === 'update') throw notFound(RESOURCE, name);
+    const hash = templateHash(defaulted.spec.template);
+    const object = storedObject(defaulted, { uid: ctx.newId(), generation: 1, creationTimestamp: ctx.now() });
+    return [
+      {
+        eventId: ctx.newId(),
+        type: 'DaemonSetCreated',
+        data: { namespace, name, uid: object.metadata.uid!, generation: 1, templateHash: hash, revision: 1, object },
+        metadata: metadataOf(input.meta),
+      },
+    ];
+  }
+  if (input.mode === 'create') throw alreadyExists(RESOURCE, name);
+  if (input.resourceVersion && input.resourceVersion !== old.resourceVersion) {
+    throw conflict(RESOURCE, name, 'the object has been modified; please apply your changes to the latest version and try again');
+  }
+
+  const specChanged = canonical(defaulted.spec) !== canonical(old.object.spec);
+  const metaChanged =
+    canonical(defaulted.metadata.labels ?? {}) !== canonical(old.object.metadata.labels ?? {}) ||
+    canonical(defaulted.metadata.annotations ?? {}) !== canonical(old.object.metadata.annotations ?? {});
+  if (!specChanged && !metaChanged) return [];
+
+  const generation = (old.object.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+  const hash = templateHash(defaulted.spec.template);
+  const latest = Math.max(...old.revisions.map((r) => r.revision));
+  // A template seen before keeps its hash (pods running it are not restarted) and becomes the newest revision.
+  const revision = hash === old.templateHash ? old.revision : latest + 1;
+  const object = storedObject(defaulted, {
+    uid: old.object.metadata.uid!,
+    generation,
+    creationTimestamp: old.object.metadata.creationTimestamp!,
+  });
+  return [
+    {
+      eventId: ctx.newId(),
+      type: 'DaemonSetUpdated',
+      data: { namespace, name, uid: object.metadata.uid!, generation, templateHash: hash, revision, object },
+      metadata: metadataOf(input.meta),
+    },
+  ];
+}
+
+function storedObject(ds: DaemonSet, system: { uid: string; generation: number; creationTimestamp: string }): DaemonSet {
+  const { resourceVersion: _rv, deletionTimestamp: _dt, managedFields: _mf, ...metadata } = ds.metadata;
+  return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { ...metadata, ...system }, spec: ds.spec };
+}
+
+export function decideDelete(
+  state: DaemonSetState,
+  input: { meta: CommandMeta; namespace: string; name: string; propagationPolicy?: PropagationPolicy },
+  ctx: Pick<DeciderContext, 'newId'>,
+): NewEvent<'DaemonSetDeleted', DaemonSetDeleted>[] {
+  if (!state.record) throw notFound(RESOURCE, input.name);
+  const policy = input.propagationPolicy ?? 'Background';
+  if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
+    throw badRequest(`propagationPolicy ${JSON.stringify(policy)} is not supported: use Background, Foreground or Orphan`);
+  }
+  return [
+    {
+      eventId: ctx.newId(),
+      type: 'DaemonSetDeleted',
+      data: { namespace: input.namespace, name: input.name, uid: state.record.object.metadata.uid!, propagationPolicy: policy },
+      metadata: metadataOf(input.meta),
+    },
+  ];
+}

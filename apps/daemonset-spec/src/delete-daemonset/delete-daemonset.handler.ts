@@ -1,0 +1,25 @@
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { COMMANDS } from '@everynode/contracts';
+import type { DaemonSet, DeleteDaemonSetCommand } from '@everynode/contracts';
+import { KubeStatusRpcFilter } from '@everynode/platform';
+import { decideDelete } from '../decider/daemonset.decider';
+import { DaemonSetWriter } from '../daemonset-writer';
+import { presented } from '../projection/daemonset.projection';
+
+/**
+ * The DaemonSet leaves the spec at once; the scheduler removes (Background, Foreground) or orphans (Orphan)
+ * its pods when it sees DaemonSetDeleted. Answering with the deleted object lets kubectl print `deleted`.
+ */
+@Controller()
+@UseFilters(KubeStatusRpcFilter)
+export class DeleteDaemonSetHandler {
+  constructor(private readonly writer: DaemonSetWriter) {}
+
+  @MessagePattern(COMMANDS.daemonSetDelete)
+  async delete(@Payload() cmd: DeleteDaemonSetCommand): Promise<DaemonSet> {
+    const { before } = await this.writer.write(cmd.namespace, cmd.name, (state) => decideDelete(state, cmd, { newId: randomUUID }));
+    return presented(before.record!);
+  }
+}

@@ -1,0 +1,81 @@
+// Simulated kubelets, the way KWOK simulates nodes: register, then keep the leases alive with one batched
+// heartbeat per interval for all nodes of this process. A node deleted from the cluster is not re-registered.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { COMMANDS } from '@everynode/contracts';
+import type { JoinNodeCommand } from '@everynode/contracts';
+import { JetStreamClient, request } from '@everynode/messaging';
+import { MetricsRegistry, Readiness } from '@everynode/platform';
+import type { AgentConfig } from '../config/agent-config';
+
+export const AGENT_CONFIG = Symbol('AGENT_CONFIG');
+const JOIN_CONCURRENCY = 64;
+
+@Injectable()
+export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('node-agent');
+  private readonly managed = new Set<string>();
+  private registered = false;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
+    private readonly client: JetStreamClient,
+    metrics: MetricsRegistry,
+    readiness: Readiness,
+  ) {
+    metrics.gaugeFn('agent_nodes', 'Nodes this agent keeps alive.', () => this.managed.size);
+    readiness.register('registered', () => this.registered);
+  }
+
+  onApplicationBootstrap() {
+    void this.registerAll().catch((e) => this.logger.error(`registration failed: ${e.message ?? JSON.stringify(e)}`));
+  }
+
+  onApplicationShutdown() {
+    clearInterval(this.timer);
+  }
+
+  private async registerAll(): Promise<void> {
+    const queue = [...this.config.nodes];
+    const worker = async () => {
+      for (let name = queue.shift(); name; name = queue.shift()) await this.join(name);
+    };
+    await Promise.all(Array.from({ length: Math.min(JOIN_CONCURRENCY, queue.length) }, worker));
+    this.registered = true;
+    this.logger.log(`registered ${this.managed.size} nodes`);
+    this.timer = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
+  }
+
+  private async join(name: string): Promise<void> {
+    const cmd: JoinNodeCommand = {
+      meta: { actor: `node:${name}`, requestId: randomUUID(), request: 'node registration' },
+      name,
+      labels: { 'node.kubernetes.io/instance-type': 'simulated' },
+      addresses: [{ type: 'Hostname', address: name }],
+      nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'everynode simulated kubelet', kernelVersion: 'simulated', containerRuntimeVersion: 'simulated://1.0' },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await request(this.client, COMMANDS.nodeJoin, cmd);
+        this.managed.add(name);
+        return;
+      } catch (e) {
+        if (attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 3000)));
+      }
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const reply = await request<{ unknown: string[] }>(this.client, COMMANDS.nodeHeartbeat, { names: [...this.managed] });
+      for (const name of reply.unknown) {
+        this.managed.delete(name);
+        this.logger.log(`${name} was removed from the cluster; it is no longer simulated`);
+      }
+    } catch (e) {
+      this.logger.warn(`heartbeat failed, retrying next interval: ${(e as Error).message ?? JSON.stringify(e)}`);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Pure fold of one node stream: the same function serves the live write-through and a rebuild from the log.
+import type { NodeJoined, NodeReadinessChanged, NodeUpdated, RecordedEvent } from '@everynode/contracts';
+import type { NodeState } from './node.decider';
+
+export const initialNodeState = (): NodeState => ({ version: 0, node: null });
+
+export function evolveNode(state: NodeState, event: RecordedEvent): NodeState {
+  const version = event.streamVersion;
+  const rv = String(event.position);
+  switch (event.type) {
+    case 'NodeJoined': {
+      const d = event.data as NodeJoined;
+      return {
+        version,
+        node: {
+          name: d.name,
+          uid: d.uid,
+          labels: d.labels,
+          taints: d.taints,
+          unschedulable: d.unschedulable,
+          podCIDR: d.podCIDR,
+          addresses: d.addresses,
+          capacity: d.capacity,
+          nodeInfo: d.nodeInfo,
+          ready: d.ready,
+          readyReason: d.ready === 'True' ? 'KubeletReady' : 'NodeStatusUnknown',
+          createdAt: event.recordedAt,
+          resourceVersion: rv,
+        },
+      };
+    }
+    case 'NodeUpdated': {
+      const d = event.data as NodeUpdated;
+      if (!state.node) return { ...state, version };
+      return { version, node: { ...state.node, labels: d.labels, taints: d.taints, unschedulable: d.unschedulable, resourceVersion: rv } };
+    }
+    case 'NodeReadinessChanged': {
+      const d = event.data as NodeReadinessChanged;
+      if (!state.node) return { ...state, version };
+      return { version, node: { ...state.node, ready: d.status, readyReason: d.reason, resourceVersion: rv } };
+    }
+    case 'NodeLeft':
+      return { version, node: null };
+    default:
+      return { ...state, version };
+  }
+}

@@ -1,0 +1,166 @@
+// The controller loop: identity-only requests (which nodes, which DaemonSets) are merged into one pending
+// scope; one drain at a time reads the whole truth (the log), asks the pure core, and commits the decisions
+// in batches — one transaction per batch, never one round trip per pod. Conflicts mean "someone else wrote
+// first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@everynode/event-store';
+import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
+import type { ServiceConfig } from '@everynode/platform';
+import { reconcile } from '@everynode/reconciler';
+import type { ReconcileScope } from '@everynode/reconciler';
+import { ClusterCache } from '../cluster/cluster.cache';
+import { Decision, decisionFor, orphanDecision } from './decisions';
+
+const BATCH = 1000;
+const MAX_PASSES = 20;
+
+interface PendingScope {
+  all: boolean;
+  nodes: Set<string>;
+  daemonSets: Set<string>;
+}
+
+const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSets: new Set() });
+
+@Injectable()
+export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReconcileLoop.name);
+  private pending = emptyScope();
+  private inflight: Promise<void> | null = null;
+  private resyncTimer?: NodeJS.Timeout;
+  private requeueTimer?: NodeJS.Timeout;
+  private synced = false;
+  private stopped = false;
+  private readonly actionsTotal;
+  private readonly conflictsTotal;
+  private readonly passSeconds;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly cache: ClusterCache,
+    metrics: MetricsRegistry,
+    readiness: Readiness,
+  ) {
+    this.actionsTotal = metrics.counter('scheduler_actions_total', 'Pods placed and removed, by kind and reason.');
+    this.conflictsTotal = metrics.counter('scheduler_conflicts_total', 'Decisions retried because another writer got there first.');
+    this.passSeconds = metrics.gauge('scheduler_last_pass_seconds', 'Duration of the last reconcile pass.');
+    metrics.gaugeFn('scheduler_log_position', 'Log position the scheduler has folded.', () => this.cache.position);
+    metrics.gaugeFn('scheduler_pods', 'Pods in the scheduler view.', () => this.cache.state.pods.size);
+    readiness.register('initial-resync', () => this.synced);
+  }
+
+  onApplicationBootstrap() {
+    // Not awaited: the process serves health and metrics while the first full resync runs.
+    void this.enqueue({ all: true })
+      .then(() => {
+        this.synced = true;
+        this.cache.logStats();
+      })
+      .catch((e) => this.logger.error(`initial resync failed, will retry: ${e.message}`));
+    this.resyncTimer = setInterval(() => void this.enqueue({ all: true }).catch(() => undefined), this.config.resyncIntervalMs);
+  }
+
+  async onApplicationShutdown() {
+    this.stopped = true;
+    clearInterval(this.resyncTimer);
+    clearTimeout(this.requeueTimer);
+    await this.inflight?.catch(() => undefined);
+  }
+
+  /** Resolves once a pass that covered this scope has committed its decisions. */
+  enqueue(scope: ReconcileScope): Promise<void> {
+    if (scope.all) this.pending.all = true;
+    for (const n of scope.nodes ?? []) this.pending.nodes.add(n);
+    for (const d of scope.daemonSets ?? []) this.pending.daemonSets.add(d);
+    if (!this.inflight) {
+      this.inflight = this.drain().finally(() => (this.inflight = null));
+      return this.inflight;
+    }
+    // A drain is running: it loops until the pending scope is empty, so this scope is taken by it or the next.
+    const current = this.inflight;
+    return current.then(() => (this.isPending() ? this.enqueue({}) : undefined));
+  }
+
+  private isPending() {
+    return this.pending.all || this.pending.nodes.size > 0 || this.pending.daemonSets.size > 0;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.isPending() && !this.stopped) {
+      const scope = this.pending;
+      this.pending = emptyScope();
+      try {
+        await this.pass(scope);
+      } catch (error) {
+        // Requeue on error, like controller-runtime; the caller (a JetStream delivery) is nak'ed and redelivered too.
+        this.logger.error(`reconcile failed, requeued: ${(error as Error).message}`);
+        this.scheduleRequeue(1000);
+        throw error;
+      }
+    }
+  }
+
+  private scheduleRequeue(ms: number) {
+    clearTimeout(this.requeueTimer);
+    this.requeueTimer = setTimeout(() => void this.enqueue({ all: true }).catch(() => undefined), ms);
+    this.requeueTimer.unref();
+  }
+
+  /** Decide and commit until the scope needs nothing more (bounded: rolling updates take several passes). */
+  private async pass(scope: PendingScope): Promise<void> {
+    const started = Date.now();
+    const request: ReconcileScope = { all: scope.all, nodes: scope.nodes, daemonSets: scope.daemonSets };
+    for (let round = 0, conflicts = 0; round < MAX_PASSES; round++) {
+      await this.cache.catchUp();
+      const { actions, requeueAfterMs } = reconcile(this.cache.state, request, Date.now());
+      if (requeueAfterMs !== undefined) this.scheduleRequeue(requeueAfterMs);
+      const taken = new Set<string>();
+      const decisions: Decision[] = [];
+      for (const podKey of this.cache.pendingOrphans) {
+        decisions.push(orphanDecision(this.cache, podKey, this.formerOwner(podKey)));
+      }
+      for (const action of actions) {
+        if (action.kind === 'delete' && this.cache.pendingOrphans.has(action.pod)) continue;
+        decisions.push(decisionFor(this.cache, action, taken));
+      }
+      if (!decisions.length) break;
+      try {
+        await this.commit(decisions);
+        for (const a of actions) this.actionsTotal.inc({ kind: a.kind, reason: a.reason });
+      } catch (error) {
+        if (!isRetryableConflict(error) || ++conflicts > 10) throw error;
+        this.conflictsTotal.inc();
+      }
+    }
+    this.passSeconds.set((Date.now() - started) / 1000);
+  }
+
+  private formerOwner(podKey: string): string {
+    // evolve drops the DaemonSet but leaves its pods pointing at it until PodOrphaned is folded.
+    return this.cache.state.pods.get(podKey)?.daemonSet ?? '';
+  }
+
+  private async commit(decisions: Decision[]): Promise<void> {
+    for (let i = 0; i < decisions.length; i += BATCH) {
+      const chunk = decisions.slice(i, i + BATCH);
+      await this.dataSource.transaction(async (manager) => {
+        // Append first: it takes the log lock, so the guard rows below are written in log order.
+        await this.store.appendMany(chunk.map((d) => d.request), { manager });
+        const inserts = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
+        const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
+        if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
+        if (inserts.length) {
+          await manager.query(
+            `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
+             SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset($1::jsonb)
+               AS x(pod text, daemonset text, node text, template_hash text)`,
+            [JSON.stringify(inserts)],
+          );
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceCoreModule } from '@everynode/platform';
+import type { ServiceConfig } from '@everynode/platform';
+import { ClusterCache } from './cluster/cluster.cache';
+import { PodQueries } from './queries/pod.queries';
+import { ReconcileLoop } from './reconcile/reconcile.loop';
+import { EventTrigger } from './triggers/event.trigger';
+
+@Module({})
+export class SchedulerModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [ServiceCoreModule.forRoot(config)],
+      controllers: [EventTrigger, PodQueries],
+      providers: [ClusterCache, ReconcileLoop],
+    };
+  }
+}

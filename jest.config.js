@@ -1,0 +1,22 @@
+/** Real Postgres and NATS in integration tests: each spec file makes its own database and subject prefix. */
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    keepClassNames: true,
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+}];
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
+  transform: { '^.+\\.(t|j)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  moduleNameMapper: {
+    '^@everynode/(contracts|event-store|messaging|reconciler|platform)$': '<rootDir>/libs/$1/src',
+  },
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,136 @@
+// The event catalog. Names are contracts; payloads may grow (add optional fields only).
+import type { DaemonSet, Labels, PropagationPolicy, Taint } from '../k8s/objects';
+
+export interface NodeAddress { type: 'InternalIP' | 'ExternalIP' | 'Hostname'; address: string }
+
+export interface NodeInfo {
+  kubeletVersion?: string;
+  osImage?: string;
+  kernelVersion?: string;
+  containerRuntimeVersion?: string;
+  architecture?: string;
+  operatingSystem?: string;
+}
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface NodeJoined {
+  name: string;
+  uid: string;
+  labels: Labels;
+  taints: Taint[];
+  unschedulable: boolean;
+  podCIDR: string;
+  addresses: NodeAddress[];
+  capacity: Record<string, string>;
+  nodeInfo: NodeInfo;
+  ready: ConditionStatus;
+}
+
+export interface NodeUpdated {
+  name: string;
+  labels: Labels;
+  taints: Taint[];
+  unschedulable: boolean;
+}
+
+export interface NodeReadinessChanged {
+  name: string;
+  status: ConditionStatus;
+  reason: string;
+}
+
+export type NodeLeftReason = 'Deleted' | 'LeaseExpired';
+export interface NodeLeft { name: string; reason: NodeLeftReason }
+
+export interface DaemonSetCreated {
+  namespace: string;
+  name: string;
+  uid: string;
+  generation: number;
+  /** Hash of spec.template only (the controller-revision-hash label). */
+  templateHash: string;
+  /** The ControllerRevision number of templateHash. */
+  revision: number;
+  /** The stored object: spec exactly as applied, plus defaults. */
+  object: DaemonSet;
+}
+export type DaemonSetUpdated = DaemonSetCreated;
+
+export interface DaemonSetDeleted {
+  namespace: string;
+  name: string;
+  uid: string;
+  propagationPolicy: PropagationPolicy;
+}
+
+export interface PodScheduled {
+  pod: string;
+  namespace: string;
+  uid: string;
+  daemonSet: string;
+  daemonSetUid: string;
+  node: string;
+  templateHash: string;
+  generation: number;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface PodStatusChanged {
+  pod: string;
+  namespace: string;
+  node: string;
+  phase: PodPhase;
+  ready: boolean;
+  podIP?: string;
+  restarts: number;
+  reason?: string;
+}
+
+export type PodRemovedReason =
+  | 'NodeLeft'
+  | 'DaemonSetDeleted'
+  | 'NoLongerMatches'
+  | 'Duplicate'
+  | 'Updated'
+  | 'Failed'
+  | 'Orphaned'
+  | 'Deleted';
+
+export interface PodRemoved {
+  pod: string;
+  namespace: string;
+  daemonSet: string;
+  node: string;
+  reason: PodRemovedReason;
+}
+
+/** cascade=orphan: the pod stays where it runs, without an owner. */
+export interface PodOrphaned {
+  pod: string;
+  namespace: string;
+  daemonSet: string;
+  node: string;
+}
+
+export interface EventPayloads {
+  NodeJoined: NodeJoined;
+  NodeUpdated: NodeUpdated;
+  NodeReadinessChanged: NodeReadinessChanged;
+  NodeLeft: NodeLeft;
+  DaemonSetCreated: DaemonSetCreated;
+  DaemonSetUpdated: DaemonSetUpdated;
+  DaemonSetDeleted: DaemonSetDeleted;
+  PodScheduled: PodScheduled;
+  PodStatusChanged: PodStatusChanged;
+  PodRemoved: PodRemoved;
+  PodOrphaned: PodOrphaned;
+}
+
+export type EventType = keyof EventPayloads;
+export const EVENT_TYPES = [
+  'NodeJoined', 'NodeUpdated', 'NodeReadinessChanged', 'NodeLeft',
+  'DaemonSetCreated', 'DaemonSetUpdated', 'DaemonSetDeleted',
+  'PodScheduled', 'PodStatusChanged', 'PodRemoved', 'PodOrphaned',
+] as const satisfies readonly EventType[];

@@ -1,0 +1,32 @@
+// Stream names (the unit of optimistic concurrency) and NATS subjects.
+import type { EventType } from './catalog';
+
+export const nodeStream = (name: string) => `node-${name}`;
+export const daemonSetStream = (namespace: string, name: string) => `daemonset-${namespace}.${name}`;
+export const podStream = (namespace: string, name: string) => `pod-${namespace}.${name}`;
+
+/** The category is the stream name before its first '-': node, daemonset or pod. */
+export const streamCategory = (stream: string) => stream.slice(0, stream.indexOf('-'));
+
+const CATEGORY_OF: Record<EventType, string> = {
+  NodeJoined: 'node', NodeUpdated: 'node', NodeReadinessChanged: 'node', NodeLeft: 'node',
+  DaemonSetCreated: 'daemonset', DaemonSetUpdated: 'daemonset', DaemonSetDeleted: 'daemonset',
+  PodScheduled: 'pod', PodStatusChanged: 'pod', PodRemoved: 'pod', PodOrphaned: 'pod',
+};
+
+/**
+ * Every subject starts with a prefix (default `everynode`), so that tests and several stacks can
+ * share one NATS server without seeing each other's messages.
+ *  - events:   `<prefix>.events.<category>.<Type>`  (JetStream, stream `<PREFIX>_EVENTS`)
+ *  - commands: `<prefix>.cmd.<pattern>`             (core NATS request/reply)
+ *  - dead letters: `<prefix>.dlq.<durable>`         (JetStream, stream `<PREFIX>_DLQ`)
+ */
+export const subjects = (prefix: string) => ({
+  eventsWildcard: `${prefix}.events.>`,
+  event: (type: string) => `${prefix}.events.${CATEGORY_OF[type as EventType] ?? 'other'}.${type}`,
+  command: (pattern: string) => `${prefix}.cmd.${pattern}`,
+  deadLetter: (durable: string) => `${prefix}.dlq.${durable}`,
+  deadLetterWildcard: `${prefix}.dlq.>`,
+  eventsStream: `${prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_EVENTS`,
+  deadLetterStream: `${prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_DLQ`,
+});

@@ -1,0 +1,107 @@
+import type { NewEvent, RecordedEvent } from '@everynode/contracts';
+import { DuplicateEventIdError, WrongExpectedVersionError } from './errors';
+import { computeEventHash, GENESIS_HASH } from './hash';
+import type { AppendRequest, AppendResult, ExpectedVersion } from './types';
+
+/** What the log holds, read under the append lock. */
+export interface LogState {
+  head: { position: number; hash: string; recordedAt: string } | null;
+  /** Current version per stream named in the appends (absent = no stream). */
+  versions: Map<string, number>;
+  /** Already-recorded events whose ids the appends use. */
+  existing: Map<string, RecordedEvent>;
+}
+
+export interface AppendPlan {
+  results: AppendResult[];
+  /** The events to insert, in position order. */
+  toInsert: RecordedEvent[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Lower-cases event ids (the log stores uuids, and the hash must match what is read back) and
+ * rejects malformed or repeated ids before any database work.
+ */
+export function normalizeRequests(requests: AppendRequest[]): AppendRequest[] {
+  const seen = new Set<string>();
+  return requests.map((request) => ({
+    ...request,
+    events: request.events.map((event): NewEvent => {
+      const eventId = event.eventId.toLowerCase();
+      if (!UUID.test(eventId)) throw new TypeError(`Event id ${event.eventId} (stream ${request.stream}) is not a uuid`);
+      if (seen.has(eventId)) throw new DuplicateEventIdError(eventId, request.stream, null);
+      seen.add(eventId);
+      return eventId === event.eventId ? event : { ...event, eventId };
+    }),
+  }));
+}
+
+/**
+ * Decides every request against the locked log state — retries, version checks — before any
+ * position is taken, then assigns positions, versions and the hash chain. Throws on the first conflict.
+ */
+export function planAppends(requests: AppendRequest[], state: LogState, now: Date): AppendPlan {
+  const versions = new Map(state.versions);
+  let position = state.head?.position ?? 0;
+  let prevHash = state.head?.hash ?? GENESIS_HASH;
+  // Never earlier than the head, so recordedAt follows log order even if clocks of writers differ.
+  const recordedAt = state.head && state.head.recordedAt > now.toISOString() ? state.head.recordedAt : now.toISOString();
+  const results: AppendResult[] = [];
+  const toInsert: RecordedEvent[] = [];
+
+  for (const { stream, expectedVersion, events } of requests) {
+    const retried = retriedAppend(stream, events, state.existing);
+    if (retried) {
+      results.push(retried);
+      continue;
+    }
+    const actual = versions.get(stream) ?? 0;
+    if (!satisfies(expectedVersion, actual)) throw new WrongExpectedVersionError(stream, expectedVersion, actual);
+
+    const recorded = events.map((event, i): RecordedEvent => {
+      const content = { ...event, stream, streamVersion: actual + i + 1, position: ++position, recordedAt };
+      const hash = computeEventHash(prevHash, content);
+      const linked = { ...content, hash, prevHash };
+      prevHash = hash;
+      return linked;
+    });
+    toInsert.push(...recorded);
+    versions.set(stream, actual + events.length);
+    results.push({
+      stream,
+      nextExpectedVersion: actual + events.length,
+      firstPosition: recorded[0]?.position ?? 0,
+      lastPosition: recorded.at(-1)?.position ?? 0,
+      events: recorded,
+    });
+  }
+  return { results, toInsert };
+}
+
+/** The earlier result when every id of this request is already recorded on this stream; null when none is. */
+function retriedAppend(stream: string, events: NewEvent[], existing: Map<string, RecordedEvent>): AppendResult | null {
+  const known = events.flatMap((e) => existing.get(e.eventId) ?? []);
+  if (known.length === 0) return null;
+  const conflicting = known.find((e) => e.stream !== stream) ?? (known.length < events.length ? known[0] : undefined);
+  if (conflicting) throw new DuplicateEventIdError(conflicting.eventId, stream, conflicting.stream);
+  const recorded = known.sort((a, b) => a.position - b.position);
+  const last = recorded[recorded.length - 1];
+  return {
+    stream,
+    nextExpectedVersion: last.streamVersion,
+    firstPosition: recorded[0].position,
+    lastPosition: last.position,
+    events: recorded,
+  };
+}
+
+function satisfies(expected: ExpectedVersion, actual: number): boolean {
+  switch (expected) {
+    case 'any': return true;
+    case 'no_stream': return actual === 0;
+    case 'stream_exists': return actual > 0;
+    default: return expected === actual;
+  }
+}

@@ -1,0 +1,148 @@
+import type { Client, ClientConfig } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { NewEvent, RecordedEvent } from '@everynode/contracts';
+import { normalizeRequests, planAppends, type LogState } from './append-plan';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
+import { followLog, type Tail, type TailOptions } from './tail';
+import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
+
+/**
+ * Transaction advisory lock every append takes just before inserting and holds to commit
+ * (DESIGN.md rule 3, design (a)): appends are serialized, so positions are gap-free and commit-ordered.
+ */
+export const APPEND_LOCK_KEY = 7_100_000_000;
+
+/** Rows per INSERT statement: 500 × 10 parameters stays far below PostgreSQL's 65,535. */
+const INSERT_CHUNK = 500;
+
+/** The pieces of TypeORM's postgres driver the tail needs for its LISTEN connection. */
+interface PgDriver {
+  postgres: { Client: new (config: ClientConfig) => Client };
+  master: { options: ClientConfig };
+}
+
+export class EventStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async appendToStream(
+    stream: string,
+    expectedVersion: ExpectedVersion,
+    events: NewEvent[],
+    opts: TransactionOptions = {},
+  ): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ stream, expectedVersion, events }], opts);
+    return result;
+  }
+
+  /** Appends every request in one transaction under one lock: all or nothing. */
+  async appendMany(requests: AppendRequest[], opts: TransactionOptions = {}): Promise<AppendResult[]> {
+    if (requests.length === 0) return [];
+    const normalized = normalizeRequests(requests);
+    return this.inTransaction(opts.manager, async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
+      // Read after the lock: every earlier append has committed, so this is the true head.
+      const plan = planAppends(normalized, await this.logState(manager, normalized), new Date());
+      for (let i = 0; i < plan.toInsert.length; i += INSERT_CHUNK) {
+        await insertEvents(manager, plan.toInsert.slice(i, i + INSERT_CHUNK));
+      }
+      return plan.results;
+    });
+  }
+
+  /** Events of one stream in version order, from `fromVersion` (inclusive, default 1). */
+  async readStream(stream: string, opts: { fromVersion?: number } & TransactionOptions = {}): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await (opts.manager ?? this.dataSource.manager).query(
+      `SELECT ${EVENT_COLUMNS} FROM event_log.events
+       WHERE stream = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [stream, opts.fromVersion ?? 1],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /** The stream's current version; 0 when it does not exist. */
+  async streamVersion(stream: string, opts: TransactionOptions = {}): Promise<number> {
+    const [row] = await (opts.manager ?? this.dataSource.manager).query(
+      'SELECT coalesce(max(stream_version), 0) AS version FROM event_log.events WHERE stream = $1',
+      [stream],
+    );
+    return row.version;
+  }
+
+  /** Events in log order after a position; `types: []` matches nothing. */
+  async readAll({ after = 0, limit = 1000, types, streamPrefix, to }: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const params: unknown[] = [after];
+    const where = ['position > $1'];
+    if (to !== undefined) where.push(`position <= $${params.push(to)}`);
+    if (types) where.push(`type = ANY($${params.push(types)}::text[])`);
+    if (streamPrefix) where.push(`starts_with(stream, $${params.push(streamPrefix)})`);
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_log.events
+       WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.push(limit)}`,
+      params,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /** Position of the last committed event; 0 for an empty log. */
+  async headPosition(): Promise<number> {
+    const [row] = await this.dataSource.query('SELECT coalesce(max(position), 0) AS head FROM event_log.events');
+    return Number(row.head);
+  }
+
+  async findByEventId(eventId: string): Promise<RecordedEvent | null> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_log.events WHERE event_id = $1`,
+      [eventId],
+    );
+    return rows.length ? toRecordedEvent(rows[0]) : null;
+  }
+
+  /** Follows the log after `after` until stopped; see followLog. */
+  tail(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, opts?: TailOptions): Tail {
+    const driver = this.dataSource.driver as unknown as PgDriver;
+    // Its own connection (same settings as the pool, including the role): LISTEN holds a session.
+    const newClient = () => new driver.postgres.Client(driver.master.options);
+    return followLog((from, limit) => this.readAll({ after: from, limit }), newClient, after, onBatch, opts);
+  }
+
+  /** The caller's transaction when it has one open; otherwise a new one. */
+  private inTransaction<T>(manager: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (manager?.queryRunner?.isTransactionActive) return fn(manager);
+    return (manager ?? this.dataSource.manager).transaction(fn);
+  }
+
+  private async logState(manager: EntityManager, requests: AppendRequest[]): Promise<LogState> {
+    const streams = [...new Set(requests.map((r) => r.stream))];
+    const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
+    const [head]: { position: string; hash: string; recorded_at: Date }[] = await manager.query(
+      'SELECT position, hash, recorded_at FROM event_log.events ORDER BY position DESC LIMIT 1',
+    );
+    const versionRows: { stream: string; version: number }[] = await manager.query(
+      `SELECT stream, max(stream_version) AS version FROM event_log.events
+       WHERE stream = ANY($1::text[]) GROUP BY stream`,
+      [streams],
+    );
+    const existingRows: EventRow[] = ids.length
+      ? await manager.query(`SELECT ${EVENT_COLUMNS} FROM event_log.events WHERE event_id = ANY($1::uuid[])`, [ids])
+      : [];
+    return {
+      head: head ? { position: Number(head.position), hash: head.hash, recordedAt: head.recorded_at.toISOString() } : null,
+      versions: new Map(versionRows.map((r) => [r.stream, r.version])),
+      existing: new Map(existingRows.map((row) => [row.event_id, toRecordedEvent(row)])),
+    };
+  }
+}
+
+async function insertEvents(manager: EntityManager, events: RecordedEvent[]): Promise<void> {
+  const params: unknown[] = [];
+  const tuples = events.map((e) => {
+    const base = params.length;
+    params.push(
+      e.position, e.eventId, e.stream, e.streamVersion, e.type,
+      JSON.stringify(e.data) ?? 'null', JSON.stringify(e.metadata), e.recordedAt, e.hash, e.prevHash,
+    );
+    const p = (i: number) => `$${base + i}`;
+    return `(${p(1)}::bigint, ${p(2)}::uuid, ${p(3)}, ${p(4)}::int, ${p(5)}, ${p(6)}::jsonb, ${p(7)}::jsonb, ${p(8)}::timestamptz, ${p(9)}, ${p(10)})`;
+  });
+  await manager.query(`INSERT INTO event_log.events (${EVENT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+}

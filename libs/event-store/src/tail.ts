@@ -1,0 +1,119 @@
+import type { Client } from 'pg';
+import type { RecordedEvent } from '@everynode/contracts';
+
+export interface TailOptions {
+  /** Events per read; default 1000. */
+  batchSize?: number;
+  /** Poll interval when no notification arrives, and the retry delay after errors; default 1000 ms. */
+  pollMs?: number;
+  /**
+   * Called when a read or onBatch fails (the same batch is retried after pollMs) or the LISTEN
+   * connection fails (it reconnects within a second). Default: console.error.
+   */
+  onError?: (err: Error) => void;
+}
+
+export interface Tail {
+  /** Stops after the batch in progress (if any) has been handled. */
+  stop(): Promise<void>;
+}
+
+/** Channel the event_log.events AFTER INSERT trigger notifies. */
+const CHANNEL = 'event_log';
+
+/**
+ * Follows the log from `after`: reads the next batch, awaits `onBatch`, advances. Because
+ * positions are gap-free and commit-ordered, "position > last handled" never skips an event.
+ * LISTEN only shortens the wait; polling alone would be correct.
+ */
+export function followLog(
+  read: (after: number, limit: number) => Promise<RecordedEvent[]>,
+  newListenerClient: () => Client,
+  after: number,
+  onBatch: (events: RecordedEvent[]) => Promise<void>,
+  { batchSize = 1000, pollMs = 1000, onError = (err) => console.error('event-store tail:', err) }: TailOptions = {},
+): Tail {
+  let stopped = false;
+  let signalled = false;
+  let wakeUp: (() => void) | undefined;
+  let listener: Client | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  const reconnectMs = Math.min(pollMs, 1000);
+
+  const wake = () => {
+    signalled = true;
+    wakeUp?.();
+  };
+
+  const sleep = async () => {
+    if (signalled || stopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      wakeUp = done;
+    });
+    wakeUp = undefined;
+  };
+
+  const listen = () => {
+    let client: Client;
+    try {
+      client = newListenerClient();
+    } catch (err) {
+      onError(err);
+      if (!stopped) reconnectTimer = setTimeout(listen, reconnectMs);
+      return;
+    }
+    listener = client;
+    let failed = false;
+    const reconnect = (err?: Error) => {
+      if (failed) return;
+      failed = true;
+      if (err && !stopped) onError(err);
+      client.end().catch(() => undefined);
+      if (!stopped) reconnectTimer = setTimeout(listen, reconnectMs);
+    };
+    // Handlers stay attached: a late 'error' from a dead client must not become an uncaught exception.
+    client.on('error', reconnect);
+    client.on('end', () => reconnect());
+    client.on('notification', wake);
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${CHANNEL}`))
+      .then(wake, reconnect); // wake: anything appended while we were not listening
+  };
+
+  const run = async () => {
+    let position = after;
+    while (!stopped) {
+      signalled = false;
+      try {
+        const events = await read(position, batchSize);
+        if (events.length > 0 && !stopped) {
+          await onBatch(events);
+          position = events[events.length - 1].position;
+          continue;
+        }
+      } catch (err) {
+        onError(err);
+        signalled = false; // retry after pollMs, not in a tight loop
+      }
+      await sleep();
+    }
+  };
+
+  listen();
+  const done = run();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(reconnectTimer);
+      wakeUp?.();
+      await done;
+      await listener?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { EntityManager } from 'typeorm';
+import type { NewEvent, RecordedEvent } from '@everynode/contracts';
+
+/** A stream version (0 = the stream must not exist yet), or a condition on the stream. */
+export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
+
+export interface AppendRequest {
+  stream: string;
+  expectedVersion: ExpectedVersion;
+  events: NewEvent[];
+}
+
+export interface AppendResult {
+  stream: string;
+  /** The stream version after this append (the last event's version; for a retried append, the original's). */
+  nextExpectedVersion: number;
+  /** Positions of the first and last event of this request; 0 when it had no events. */
+  firstPosition: number;
+  lastPosition: number;
+  events: RecordedEvent[];
+}
+
+export interface TransactionOptions {
+  /** Run inside the caller's transaction (READ COMMITTED); the caller commits. */
+  manager?: EntityManager;
+}
+
+export interface ReadAllOptions {
+  /** Position to read after (exclusive); default 0. */
+  after?: number;
+  /** Maximum events to return; default 1000. */
+  limit?: number;
+  types?: string[];
+  streamPrefix?: string;
+  /** Last position to include. */
+  to?: number;
+}

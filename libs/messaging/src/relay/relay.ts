@@ -1,0 +1,167 @@
+import { subjects, type RecordedEvent } from '@everynode/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { connectNats, encodeJson, logStatus } from '../nats-connection';
+import { describeError } from '../server/dead-letter';
+import { ensureStreams } from '../topology';
+import { AckPublisher } from './ack-publisher';
+import { RelayLease } from './relay-lease';
+
+/** What the relay needs from `EventStore` (@everynode/event-store). */
+export interface RelaySource {
+  tail(
+    after: number,
+    onBatch: (events: RecordedEvent[]) => Promise<void>,
+    opts?: { batchSize?: number; pollMs?: number; onError?: (err: Error) => void },
+  ): { stop(): Promise<void> };
+}
+
+export interface RelayOptions {
+  dataSource: DataSource;
+  eventStore: RelaySource;
+  servers: string;
+  prefix: string;
+  batchSize?: number;
+  /** How long to wait for all PubAcks of a batch before re-publishing it. */
+  ackTimeoutMs?: number;
+}
+
+export interface RelayStats {
+  published: number;
+  /** The checkpoint: every event up to here is stored in JetStream. */
+  lastPosition: number;
+  active: boolean;
+}
+
+const CONTEND_EVERY_MS = 1000;
+const PROBE_EVERY_MS = 2000;
+
+/**
+ * Publishes the log to JetStream in order (DESIGN.md rule 4). One relay per database is active:
+ * the holder of an advisory lock; the others retry every second (hot standby). Each batch is
+ * published with `Nats-Msg-Id` = event id and the checkpoint moves only after JetStream
+ * acknowledged every message of it; a failed batch is re-published whole, and JetStream drops
+ * the copies it already stored (duplicate window) — consumers are idempotent besides.
+ */
+export class Relay {
+  private readonly logger = new Logger(Relay.name);
+  private readonly checkpointId: string;
+  private nc?: NatsConnection;
+  private publisher?: AckPublisher;
+  private lease?: RelayLease;
+  private loop?: Promise<void>;
+  private stopping = false;
+  /** Resolvers of whatever waits (pauses, the active period); stop() calls them all. */
+  private readonly waiters = new Set<() => void>();
+  private published = 0;
+  private lastPosition = 0;
+
+  constructor(private readonly opts: RelayOptions) {
+    this.checkpointId = opts.prefix;
+  }
+
+  /** Connects to NATS, makes sure the streams exist, and starts contending for the lock. */
+  async start(): Promise<void> {
+    this.nc = await connectNats(this.opts.servers, `relay:${this.opts.prefix}`);
+    void logStatus(this.nc, this.logger);
+    await ensureStreams(await jetstreamManager(this.nc), this.opts.prefix);
+    this.publisher = new AckPublisher(this.nc, this.opts.ackTimeoutMs ?? 5000);
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.publisher?.abort(new Error('relay stopping'));
+    for (const wake of this.waiters) wake();
+    await this.loop;
+    if (this.nc && !this.nc.isClosed()) await this.nc.drain();
+  }
+
+  stats(): RelayStats {
+    return { published: this.published, lastPosition: this.lastPosition, active: !!this.lease && !this.lease.isLost };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      let lease: RelayLease | undefined;
+      try {
+        lease = await RelayLease.tryAcquire(this.opts.dataSource, this.checkpointId);
+      } catch (err) {
+        this.logger.warn(`cannot contend for the relay lock: ${describeError(err)}`);
+      }
+      if (!lease) {
+        await this.wait(CONTEND_EVERY_MS);
+        continue;
+      }
+      this.lease = lease;
+      try {
+        await this.relayWhileHolding(lease);
+      } catch (err) {
+        this.logger.error(`relay stopped publishing: ${describeError(err)}`);
+      } finally {
+        this.lease = undefined;
+        await lease.release();
+      }
+      if (!this.stopping) this.logger.warn('relay lost its lock; contending again');
+    }
+  }
+
+  private async relayWhileHolding(lease: RelayLease): Promise<void> {
+    const from = await lease.readCheckpoint();
+    this.lastPosition = from;
+    this.logger.log(`relay active from position ${from}`);
+    // Stop publishing the moment the lock session dies: fail the batch waiting for acks.
+    void lease.lost.then(() => this.publisher!.abort(new Error('relay lost its lock')));
+    const tail = this.opts.eventStore.tail(from, (events) => this.relayBatch(lease, events), {
+      batchSize: this.opts.batchSize ?? 500,
+      pollMs: 250,
+      onError: (err) => this.logger.warn(err.message),
+    });
+    // An idle relay notices a dead lock session too.
+    const probe = setInterval(() => void lease.probe().catch(() => undefined), PROBE_EVERY_MS);
+    try {
+      await this.wait(undefined, lease.lost);
+    } finally {
+      clearInterval(probe);
+      await tail.stop();
+    }
+  }
+
+  /** Publishes until every message is acked (retrying with backoff), then moves the checkpoint. */
+  private async relayBatch(lease: RelayLease, events: RecordedEvent[]): Promise<void> {
+    const s = subjects(this.opts.prefix);
+    const messages = events.map((e) => ({ subject: s.event(e.type), msgId: e.eventId, data: encodeJson(e) }));
+    for (let attempt = 1; ; attempt++) {
+      if (lease.isLost || this.stopping) throw new Error('relay is no longer active');
+      try {
+        await this.publisher!.publish(messages);
+        break;
+      } catch (err) {
+        if (lease.isLost || this.stopping) throw err;
+        this.logger.warn(`publishing ${events.length} events failed (${describeError(err)}); retry ${attempt}`);
+        await this.wait(Math.min(100 * 2 ** attempt, 5000));
+      }
+    }
+    const last = events[events.length - 1].position;
+    await lease.saveCheckpoint(last);
+    this.published += events.length;
+    this.lastPosition = last;
+  }
+
+  /** Sleeps `ms` (forever if undefined) or until `until` settles or stop() is called. */
+  private wait(ms: number | undefined, until?: Promise<void>): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = ms === undefined ? undefined : setTimeout(wake, ms);
+      this.waiters.add(wake);
+      void until?.then(wake);
+    });
+  }
+}

@@ -1,0 +1,229 @@
+import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { RecordedEvent } from '@everynode/contracts';
+import type { Logger } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { decodeJson, sleep } from '../nats-connection';
+import { JetStreamContext } from './contexts';
+import { describeError, publishDeadLetter } from './dead-letter';
+import type { EventHandlerRef, EventHandlerRegistry } from './event-handlers';
+
+export interface ConsumerStats {
+  delivered: number;
+  acked: number;
+  naked: number;
+  deadLettered: number;
+}
+
+export interface OrderedConsumerOptions {
+  durable: string;
+  deadLetterSubject: string;
+  batchSize: number;
+  maxDeliver: number;
+  ackWaitMs: number;
+  /** Called after a failed fetch, before the next: re-creates streams/consumer if they vanished. */
+  recover: () => Promise<void>;
+}
+
+interface Entry {
+  msg: JsMsg;
+  event?: RecordedEvent;
+  parseError?: string;
+}
+
+/** How long an idle pull request stays open; also bounds how fast a lost pull is noticed. */
+const FETCH_EXPIRES_MS = 5000;
+const NAK_DELAY_STEP_MS = 200;
+
+/**
+ * Pulls from one durable consumer and hands messages to the handlers strictly in stream order,
+ * one handler call at a time; consecutive messages that only batch handlers want go in one call.
+ * A message is acked after its handlers' promises/observables complete, so a crash redelivers it:
+ * handlers must be idempotent (record processed event ids in the same Postgres transaction as
+ * their effects). A failed message is nak'ed with a growing delay — it comes back after the
+ * messages behind it — and after `maxDeliver` attempts it is copied to the dead-letter stream and
+ * terminated, so one poison message never stops the stream.
+ */
+export class OrderedConsumer {
+  readonly stats: ConsumerStats = { delivered: 0, acked: 0, naked: 0, deadLettered: 0 };
+  private readonly buffer: Entry[] = [];
+  private inFlight: Entry[] = [];
+  private runStartedAt = 0;
+  private stopping = false;
+  private fetching?: ConsumerMessages;
+  private wakeProcessor = () => {};
+  private wakeReader = () => {};
+  private readonly loops: Promise<void>[] = [];
+  private keepAlive?: NodeJS.Timeout;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly js: JetStreamClient,
+    private readonly handlers: EventHandlerRegistry,
+    private readonly opts: OrderedConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.loops.push(this.readLoop(), this.processLoop());
+    // A long batch must not let the server redeliver what we hold: extend the ack deadlines.
+    this.keepAlive = setInterval(() => this.extendAckWait(), Math.max(1000, this.opts.ackWaitMs / 3));
+  }
+
+  /** Stops pulling, lets the in-flight handler call finish, and hands back what was not processed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.keepAlive);
+    await this.fetching?.close();
+    this.wakeReader();
+    this.wakeProcessor();
+    await Promise.all(this.loops);
+    // nak without delay: the next consumer instance gets them now rather than after ack_wait.
+    for (const e of this.buffer.splice(0)) e.msg.nak();
+  }
+
+  private async readLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      // Keep at most two batches pulled ahead: one being processed, one ready.
+      if (this.buffer.length >= this.opts.batchSize) {
+        await new Promise<void>((resolve) => (this.wakeReader = resolve));
+        continue;
+      }
+      try {
+        this.fetching = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: FETCH_EXPIRES_MS });
+        for await (const msg of this.fetching) {
+          this.buffer.push(parse(msg));
+          this.wakeProcessor();
+        }
+        failures = 0;
+      } catch (err) {
+        if (this.stopping) break;
+        failures++;
+        this.logger.warn(`fetch from ${this.opts.durable} failed (${describeError(err)}); retrying`);
+        await sleep(Math.min(200 * failures, 2000));
+        await this.opts.recover().catch(() => undefined);
+      } finally {
+        this.fetching = undefined;
+      }
+    }
+  }
+
+  private async processLoop(): Promise<void> {
+    while (!this.stopping) {
+      if (this.buffer.length === 0) {
+        await new Promise<void>((resolve) => (this.wakeProcessor = resolve));
+        continue;
+      }
+      await this.processNext();
+      if (this.buffer.length < this.opts.batchSize) this.wakeReader();
+    }
+  }
+
+  private async processNext(): Promise<void> {
+    const head = this.buffer[0];
+    if (!head.event) {
+      this.buffer.shift();
+      this.stats.delivered++;
+      return this.deadLetter(head, head.parseError ?? 'unparseable message');
+    }
+    const refs = this.handlers.handlersFor(head.event.type);
+    if (refs.length > 0 && refs.every((h) => h.batch)) {
+      return this.process(this.takeBatchRun());
+    }
+    return this.process([this.buffer.shift()!]);
+  }
+
+  /** The longest run of consecutive buffered messages that only batch handlers (or none) want. */
+  private takeBatchRun(): Entry[] {
+    let n = 0;
+    while (n < this.buffer.length && n < this.opts.batchSize) {
+      const e = this.buffer[n];
+      if (!e.event || !this.handlers.handlersFor(e.event.type).every((h) => h.batch)) break;
+      n++;
+    }
+    return this.buffer.splice(0, n);
+  }
+
+  private async process(run: Entry[]): Promise<void> {
+    this.stats.delivered += run.length;
+    try {
+      await this.invoke(run);
+    } catch (err) {
+      if (run.length === 1) return this.failed(run[0], err);
+      // Find the culprit: replay the batch one message at a time (effects are idempotent).
+      this.logger.warn(`batch of ${run.length} failed (${describeError(err)}); retrying one by one`);
+      this.stats.delivered -= run.length;
+      for (const e of run) await this.process([e]);
+      return;
+    }
+    for (const e of run) e.msg.ack();
+    this.stats.acked += run.length;
+  }
+
+  /** Calls each handler method once with its share of the run, in stream order. */
+  private async invoke(run: Entry[]): Promise<void> {
+    const calls = new Map<object, { ref: EventHandlerRef; events: RecordedEvent[] }>();
+    for (const e of run) {
+      for (const ref of this.handlers.handlersFor(e.event!.type)) {
+        const call = calls.get(ref.key) ?? { ref, events: [] };
+        call.events.push(e.event!);
+        calls.set(ref.key, call);
+      }
+    }
+    const ctx = contextOf(run[run.length - 1].msg);
+    this.inFlight = run;
+    this.runStartedAt = Date.now();
+    try {
+      for (const { ref, events } of calls.values()) {
+        const result = await ref.fn(ref.batch ? events : events[0], ctx);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      }
+    } finally {
+      this.inFlight = [];
+    }
+  }
+
+  private async failed(e: Entry, err: unknown): Promise<void> {
+    const attempt = e.msg.info.deliveryCount;
+    this.logger.error(
+      `handler failed for ${e.msg.subject} seq ${e.msg.seq} (attempt ${attempt}/${this.opts.maxDeliver}): ${describeError(err)}`,
+    );
+    if (attempt >= this.opts.maxDeliver) return this.deadLetter(e, describeError(err));
+    e.msg.nak(NAK_DELAY_STEP_MS * attempt);
+    this.stats.naked++;
+  }
+
+  private async deadLetter(e: Entry, error: string): Promise<void> {
+    try {
+      await publishDeadLetter(this.js, this.opts.deadLetterSubject, this.opts.durable, e.msg, error);
+    } catch (err) {
+      this.logger.error(`dead-lettering seq ${e.msg.seq} failed (${describeError(err)}); will retry`);
+      e.msg.nak(NAK_DELAY_STEP_MS * this.opts.maxDeliver);
+      this.stats.naked++;
+      return;
+    }
+    e.msg.term();
+    this.stats.deadLettered++;
+    this.logger.error(`dead-lettered ${e.msg.subject} seq ${e.msg.seq} to ${this.opts.deadLetterSubject}: ${error}`);
+  }
+
+  private extendAckWait(): void {
+    if (this.inFlight.length === 0 || Date.now() - this.runStartedAt < this.opts.ackWaitMs / 3) return;
+    for (const e of this.inFlight) e.msg.working();
+    for (const e of this.buffer) e.msg.working();
+  }
+}
+
+function parse(msg: JsMsg): Entry {
+  try {
+    const event = decodeJson<RecordedEvent>(msg.data);
+    if (typeof event?.type !== 'string') return { msg, parseError: 'message is not a RecordedEvent' };
+    return { msg, event };
+  } catch (err) {
+    return { msg, parseError: `invalid JSON: ${describeError(err)}` };
+  }
+}
+
+function contextOf(msg: JsMsg): JetStreamContext {
+  return new JetStreamContext([msg.subject, msg.info.deliveryCount, msg.seq, msg.headers]);
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent, RecordedEvent } from '@everynode/contracts';
+
+/** `count` NodeJoined-shaped events; positions from `from`. Extra data per index via `data`. */
+export function makeEvents(count: number, from = 1, data: (i: number) => Record<string, unknown> = () => ({})): RecordedEvent[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return {
+      eventId: randomUUID(),
+      type: 'NodeJoined',
+      data: { name: `node-${i}`, ...data(i) },
+      metadata: { causationId: null, correlationId: randomUUID(), actor: 'test' },
+      stream: `node-node-${i}`,
+      streamVersion: 1,
+      position: i,
+      recordedAt: new Date().toISOString(),
+      hash: 'h',
+      prevHash: 'p',
+    };
+  });
+}
+
+export function newEvents(count: number, label: string): NewEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: randomUUID(),
+    type: i % 2 ? 'NodeUpdated' : 'NodeJoined',
+    data: { name: `${label}-${i}` },
+    metadata: { causationId: null, correlationId: randomUUID(), actor: 'test' },
+  }));
+}

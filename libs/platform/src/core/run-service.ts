@@ -1,0 +1,56 @@
+// One way to start every service: check what it needs, migrate, then serve HTTP (ops) and NATS (commands, events).
+import { ConsoleLogger, DynamicModule, INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { JetStreamServer } from '@everynode/messaging';
+import { ConfigError, loadConfig } from '../config/service-config';
+import type { ServiceConfig } from '../config/service-config';
+import { checkNats, checkPostgres } from '../config/preflight';
+import { migrate } from '../database';
+import { Readiness } from '../ops/readiness';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface RunServiceOptions {
+  service: string;
+  module: (config: ServiceConfig) => DynamicModule;
+  /** Event consumer settings; omit for a service that consumes no events. */
+  consumer?: { batchSize?: number; deliverPolicy?: 'all' | 'new' };
+}
+
+export async function runService(options: RunServiceOptions): Promise<INestApplication> {
+  const logger = new ConsoleLogger(options.service, { json: true });
+  let config: ServiceConfig;
+  try {
+    config = loadConfig(options.service);
+    await checkPostgres(config.databaseUrl);
+    await checkNats(config.natsUrl);
+    await migrate(config.databaseUrl);
+  } catch (error) {
+    logger.fatal(error instanceof ConfigError ? error.message : (error as Error).message);
+    process.exit(78); // EX_CONFIG: nothing to retry until the user acts
+  }
+  const level = LEVELS.indexOf(config.logLevel as LogLevel);
+  logger.setLogLevels(LEVELS.slice(0, level < 0 ? 4 : level + 1));
+
+  const app = await NestFactory.create(options.module(config), { logger });
+  const transport = new JetStreamServer({
+    servers: config.natsUrl,
+    prefix: config.natsPrefix,
+    durable: options.service,
+    ...options.consumer,
+  });
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+  app.enableShutdownHooks();
+  // A round trip to the server: true only while NATS answers.
+  app.get(Readiness).register('nats', async () => {
+    await transport.unwrap<NatsConnection>().flush();
+    return true;
+  });
+  // Migrations and module init must finish before JetStream delivers anything.
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(config.httpPort, '0.0.0.0');
+  logger.log(`${options.service} ready: http://127.0.0.1:${config.httpPort}/healthz, NATS ${config.natsUrl} prefix ${config.natsPrefix}`);
+  return app;
+}

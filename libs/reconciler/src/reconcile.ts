@@ -1,0 +1,96 @@
+// The pure decision: for the DaemonSets and nodes that changed, which pods to create and delete.
+// Level-triggered: the scope only says where to look; every decision reads the whole state.
+// One call is one step (a rolling update needs the deletes applied before the creates follow):
+// apply the actions, fold their events, and call again until no action is left.
+import { manageSlot } from './manage';
+import { Action, Pass } from './pass';
+import { nodeShouldRun } from './placement';
+import { hasOtherTemplates, podIndex, podsOfDaemonSet, podsOnNode } from './pod-index';
+import { rollingUpdate } from './rolling-update';
+import { ClusterState, DaemonSetView, owns, PodView } from './state';
+import { isRollingUpdate } from './update-strategy';
+
+export type { Action, CreateReason } from './pass';
+
+export interface ReconcileScope {
+  /** Everything: the start-up and periodic resync. */
+  all?: boolean;
+  /** DaemonSet keys: that DaemonSet × every node. */
+  daemonSets?: Iterable<string>;
+  /** Node names: every DaemonSet × that node. */
+  nodes?: Iterable<string>;
+}
+
+export interface ReconcileResult {
+  /** Sorted: deletes first, then by DaemonSet, node and pod. */
+  actions: Action[];
+  /** Call again after this long: a create held back by failure backoff, or a pod about to become available. */
+  requeueAfterMs?: number;
+}
+
+export function reconcile(state: ClusterState, scope: ReconcileScope, now: number): ReconcileResult {
+  const pass = new Pass(state, now);
+  const index = podIndex(state);
+  const whole = new Set<string>(scope.all ? [...state.daemonSets.keys(), ...index.byDaemonSet.keys()] : (scope.daemonSets ?? []));
+  // With `all` every DaemonSet is whole; only orphans on departed nodes remain for the node sweep.
+  const nodes = new Set<string>(scope.all ? [...index.byNode.keys()].filter((n) => !state.nodes.has(n)) : (scope.nodes ?? []));
+  if (nodes.size > 0) {
+    // A node change moves a rollout's budget (a node left, a pod freed): roll those DaemonSets whole.
+    for (const ds of state.daemonSets.values()) if (rollingOut(state, ds)) whole.add(ds.key);
+  }
+  for (const key of whole) syncDaemonSet(pass, key);
+  for (const name of nodes) syncNode(pass, name, whole);
+  return pass.result();
+}
+
+const rollingOut = (state: ClusterState, ds: DaemonSetView) =>
+  isRollingUpdate(ds.spec) && hasOtherTemplates(state, ds.key, ds.templateHash);
+
+/** That DaemonSet × every node, then its rolling update. */
+function syncDaemonSet(pass: Pass, key: string): void {
+  const { state } = pass;
+  const ds = state.daemonSets.get(key);
+  const byNode = new Map<string, PodView[]>();
+  for (const pod of podsOfDaemonSet(state, key)) {
+    if (!state.nodes.has(pod.node)) pass.delete(pod, 'NodeLeft');
+    else if (!ds || !owns(ds, pod)) pass.delete(pod, 'DaemonSetDeleted');
+    else {
+      const list = byNode.get(pod.node);
+      if (list) list.push(pod);
+      else byNode.set(pod.node, [pod]);
+    }
+  }
+  if (!ds) return;
+  const desired = new Set<string>();
+  const touched = new Set<string>();
+  for (const node of state.nodes.values()) {
+    const placement = nodeShouldRun(node, ds);
+    if (placement.shouldRun) desired.add(node.name);
+    if (manageSlot(pass, ds, node.name, placement, byNode.get(node.name) ?? [])) touched.add(node.name);
+  }
+  if (isRollingUpdate(ds.spec)) rollingUpdate(pass, ds, { byNode, desired, touched });
+}
+
+/** Every DaemonSet not synced whole × that node; everything on a departed node goes, orphans too. */
+function syncNode(pass: Pass, name: string, whole: Set<string>): void {
+  const { state } = pass;
+  const node = state.nodes.get(name);
+  const byDaemonSet = new Map<string, PodView[]>();
+  for (const pod of podsOnNode(state, name)) {
+    if (!node) pass.delete(pod, 'NodeLeft');
+    else if (pod.daemonSet === null || whole.has(pod.daemonSet)) continue;
+    else {
+      const ds = state.daemonSets.get(pod.daemonSet);
+      if (!ds || !owns(ds, pod)) pass.delete(pod, 'DaemonSetDeleted');
+      else {
+        const list = byDaemonSet.get(ds.key);
+        if (list) list.push(pod);
+        else byDaemonSet.set(ds.key, [pod]);
+      }
+    }
+  }
+  if (!node) return;
+  for (const ds of state.daemonSets.values()) {
+    if (!whole.has(ds.key)) manageSlot(pass, ds, name, nodeShouldRun(node, ds), byDaemonSet.get(ds.key) ?? []);
+  }
+}

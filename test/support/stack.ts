@@ -1,0 +1,136 @@
+// Runs the real services as separate processes (the built dist/apps/*/main.js) against a private database
+// and a private NATS subject prefix, so every e2e spec file has its own cluster.
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { subjects } from '@everynode/contracts';
+import { JetStreamClient, request } from '@everynode/messaging';
+import { createTestDatabase, TestDatabase } from '@everynode/platform';
+
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const ROOT = resolve(__dirname, '..', '..');
+
+export type ServiceName = 'node-registry' | 'daemonset-spec' | 'scheduler' | 'node-agent';
+const PORT_VAR: Record<ServiceName, string> = {
+  'node-registry': 'NODE_REGISTRY_PORT',
+  'daemonset-spec': 'DAEMONSET_SPEC_PORT',
+  scheduler: 'SCHEDULER_PORT',
+  'node-agent': 'NODE_AGENT_PORT',
+};
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message ?? JSON.stringify(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export class Stack {
+  readonly processes = new Map<ServiceName, ChildProcess>();
+  readonly ports = new Map<ServiceName, number>();
+  readonly logDir: string;
+  client!: JetStreamClient;
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly prefix: string,
+    private readonly env: Record<string, string>,
+  ) {
+    this.logDir = join(tmpdir(), `everynode-e2e-${prefix}`);
+    mkdirSync(this.logDir, { recursive: true });
+  }
+
+  static async create(label: string, env: Record<string, string> = {}): Promise<Stack> {
+    for (const app of ['node-registry', 'daemonset-spec', 'scheduler']) {
+      if (!existsSync(join(ROOT, 'dist', 'apps', app, 'main.js'))) throw new Error(`dist/apps/${app}/main.js missing: run npm run build`);
+    }
+    const db = await createTestDatabase(label);
+    const stack = new Stack(db, `e2e${randomBytes(4).toString('hex')}`, env);
+    stack.client = new JetStreamClient({ servers: NATS_URL, prefix: stack.prefix, timeoutMs: 15_000 });
+    await stack.client.connect();
+    return stack;
+  }
+
+  async start(service: ServiceName, extraEnv: Record<string, string> = {}): Promise<void> {
+    const port = this.ports.get(service) ?? (await freePort());
+    this.ports.set(service, port);
+    const log = createWriteStream(join(this.logDir, `${service}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: this.db.url,
+        NATS_URL,
+        NATS_PREFIX: this.prefix,
+        [PORT_VAR[service]]: String(port),
+        RESYNC_INTERVAL_MS: '2000',
+        LOG_LEVEL: 'log',
+        ...this.env,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    this.processes.set(service, child);
+    await waitFor(`${service} /readyz (logs: ${this.logDir})`, async () => {
+      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; see ${this.logDir}/${service}.log`);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+      return res?.status === 200;
+    }, 30_000, 200);
+  }
+
+  async startAll(): Promise<void> {
+    await Promise.all((['node-registry', 'daemonset-spec', 'scheduler'] as const).map((s) => this.start(s)));
+  }
+
+  /** SIGKILL: no shutdown hooks, nothing flushed — the crash case. */
+  async kill(service: ServiceName): Promise<void> {
+    const child = this.processes.get(service);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.processes.delete(service);
+  }
+
+  send<T>(pattern: string, data: unknown): Promise<T> {
+    return request<T>(this.client, pattern, data);
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all([...this.processes.keys()].map((s) => this.kill(s)));
+    await this.client?.close().catch(() => undefined);
+    const nc = await connect({ servers: NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    const s = subjects(this.prefix);
+    for (const stream of [s.eventsStream, s.deadLetterStream]) await jsm.streams.delete(stream).catch(() => undefined);
+    await nc.close();
+    await this.db.drop();
+  }
+}
+
+export const meta = (request = 'test') => ({ actor: 'admin', requestId: randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'), request });
