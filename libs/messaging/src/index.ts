@@ -1,4 +1,10 @@
-export { JetStreamServer, type JetStreamServerOptions, type JetStreamServerStats, type CommandRequest, type CommandReply } from './server/jetstream.server';
+export {
+  JetStreamServer,
+  type JetStreamServerOptions,
+  type JetStreamServerStats,
+  type CommandRequest,
+  type CommandReply,
+} from './server/jetstream.server';
 export { JetStreamContext, CommandContext } from './server/contexts';
 export { ALL_EVENTS } from './server/event-handlers';
 export { DEAD_LETTER_HEADERS } from './server/dead-letter';

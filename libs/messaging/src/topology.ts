@@ -46,7 +46,6 @@ export interface DurableSpec {
   filterSubjects: string[];
   eventsWildcard: string;
   deliverPolicy: 'all' | 'new';
-  maxDeliver: number;
   ackWaitMs: number;
   maxAckPending: number;
 }
@@ -54,7 +53,7 @@ export interface DurableSpec {
 /**
  * Creates the durable pull consumer, or updates its filter when the service's handlers changed.
  * Servers before 2.10 know only one `filter_subject`: with several types we then filter nothing
- * and the server acks and skips the types it has no handler for.
+ * and JetStreamServer acks and skips the types it has no handler for.
  */
 export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec, serverVersion: string): Promise<void> {
   const filter: Partial<ConsumerConfig> =
@@ -65,7 +64,10 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec, se
         : { filter_subject: spec.eventsWildcard };
   const mutable: Partial<ConsumerConfig> = {
     ...filter,
-    max_deliver: spec.maxDeliver,
+    // Unlimited on the server: at its own limit JetStream stops redelivering a message silently
+    // (an advisory only) — also messages merely pulled by a consumer that crashed several times.
+    // The transport bounds handler failures itself and dead-letters (OrderedConsumer).
+    max_deliver: -1,
     ack_wait: nanos(spec.ackWaitMs),
     max_ack_pending: spec.maxAckPending,
   };

@@ -53,6 +53,25 @@ describe('JetStreamServer / JetStreamClient', () => {
     expect(app.server.stats()).toMatchObject({ delivered: 400, acked: 400, naked: 0, deadLettered: 0 });
   });
 
+  it('closes after the in-flight handler and hands unprocessed messages straight back', async () => {
+    const prefix = newPrefix();
+    const transport = { servers: NATS_URL, prefix, durable: 'restarter' }; // ack wait 30 s
+    const first = await start(db.url, transport);
+    const events = makeEvents(400);
+    await publishEvents(nc, prefix, events);
+    await waitFor('the consumer to be mid-stream', () => first.server.stats().acked >= 50, 20_000, 1);
+    await first.close();
+    apps.splice(apps.indexOf(first), 1);
+    const [{ n }] = await db.adminDataSource.query('SELECT count(*)::int AS n FROM applied');
+    expect(n).toBe(first.server.stats().acked); // the in-flight event finished and was acked
+    expect(first.server.stats().acked).toBeLessThan(400);
+
+    // Redelivered at once (nak), not after the 30 s ack wait.
+    const second = await start(db.url, transport);
+    await waitFor('the rest applied', async () => (await applied(second)).length === 400, 10_000);
+    expect(new Set((await applied(second)).map((r) => r.position)).size).toBe(400);
+  });
+
   it('hands consecutive events to a batch handler as arrays', async () => {
     const prefix = newPrefix();
     const events = makeEvents(600);

@@ -7,7 +7,7 @@ import { Action, Pass } from './pass';
 import { nodeShouldRun } from './placement';
 import { hasOtherTemplates, podIndex, podsOfDaemonSet, podsOnNode } from './pod-index';
 import { rollingUpdate } from './rolling-update';
-import { ClusterState, DaemonSetView, owns, PodView } from './state';
+import { ClusterState, owns, PodView } from './state';
 import { isRollingUpdate } from './update-strategy';
 
 export type { Action, CreateReason } from './pass';
@@ -36,15 +36,25 @@ export function reconcile(state: ClusterState, scope: ReconcileScope, now: numbe
   const nodes = new Set<string>(scope.all ? [...index.byNode.keys()].filter((n) => !state.nodes.has(n)) : (scope.nodes ?? []));
   if (nodes.size > 0) {
     // A node change moves a rollout's budget (a node left, a pod freed): roll those DaemonSets whole.
-    for (const ds of state.daemonSets.values()) if (rollingOut(state, ds)) whole.add(ds.key);
+    const replacing = awaitingReplacement(state);
+    for (const ds of state.daemonSets.values()) {
+      if (isRollingUpdate(ds.spec) && (replacing.has(ds.key) || hasOtherTemplates(state, ds.key, ds.templateHash))) whole.add(ds.key);
+    }
   }
   for (const key of whole) syncDaemonSet(pass, key);
   for (const name of nodes) syncNode(pass, name, whole);
   return pass.result();
 }
 
-const rollingOut = (state: ClusterState, ds: DaemonSetView) =>
-  isRollingUpdate(ds.spec) && hasOtherTemplates(state, ds.key, ds.templateHash);
+/**
+ * DaemonSets with a slot emptied by the rolling update and not filled yet: after the last old pod
+ * is deleted no old template is left, but the create for its node is still to come.
+ */
+function awaitingReplacement(state: ClusterState): Set<string> {
+  const keys = new Set<string>();
+  for (const [slot, reason] of state.vacated) if (reason === 'Updated') keys.add(slot.slice(0, slot.lastIndexOf('|')));
+  return keys;
+}
 
 /** That DaemonSet × every node, then its rolling update. */
 function syncDaemonSet(pass: Pass, key: string): void {

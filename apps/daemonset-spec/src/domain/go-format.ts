@@ -1,5 +1,6 @@
 // Values rendered the way Go's fmt prints them in apimachinery field errors (%q for strings,
 // %#v for maps and structs), so that error messages read exactly like a real API server's.
+import { isObject, str } from './json-access';
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
@@ -31,8 +32,7 @@ export function goQuote(s: string): string {
 const notPrintable = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}]/u;
 const isPrintable = (c: number) => !notPrintable.test(String.fromCodePoint(c));
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const asString = (v: unknown) => (typeof v === 'string' ? v : '');
+const asString = (v: unknown) => str(v) ?? '';
 
 /** %#v of a map[string]string: keys sorted, `(nil)` when absent. */
 export function goStringMap(m: unknown, type = 'map[string]string'): string {
@@ -42,7 +42,7 @@ export function goStringMap(m: unknown, type = 'map[string]string'): string {
 }
 
 /** %#v of a []string. */
-export function goStringSlice(v: unknown): string {
+function goStringSlice(v: unknown): string {
   if (!Array.isArray(v)) return '[]string(nil)';
   return `[]string{${v.map((s) => goQuote(asString(s))).join(', ')}}`;
 }

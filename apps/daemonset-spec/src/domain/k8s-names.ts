@@ -3,10 +3,10 @@
 
 const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
 
-export const maxLenError = (n: number) => `must be no more than ${n} characters`;
+const maxLenError = (n: number) => `must be no more than ${n} characters`;
 
 /** validation.RegexError: the examples joined the way upstream joins them (double space included). */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
+function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
   return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 }

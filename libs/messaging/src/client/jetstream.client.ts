@@ -17,6 +17,7 @@ export interface JetStreamClientOptions {
  */
 export class JetStreamClient extends ClientProxy {
   private connection?: Promise<NatsConnection>;
+  private nc?: NatsConnection;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: JetStreamClientOptions) {
@@ -25,19 +26,20 @@ export class JetStreamClient extends ClientProxy {
   }
 
   connect(): Promise<NatsConnection> {
-    this.connection ??= connectNats(this.options.servers, `client:${this.options.prefix}`);
+    this.connection ??= connectNats(this.options.servers, `client:${this.options.prefix}`).then((nc) => (this.nc = nc));
     return this.connection;
   }
 
   async close(): Promise<void> {
     const nc = await this.connection;
     this.connection = undefined;
+    this.nc = undefined;
     if (nc && !nc.isClosed()) await nc.drain();
   }
 
   unwrap<T>(): T {
-    if (!this.connection) throw new Error('JetStreamClient is not connected');
-    return this.connection as T;
+    if (!this.nc) throw new Error('JetStreamClient is not connected');
+    return this.nc as T;
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {

@@ -36,6 +36,8 @@ export interface RelayStats {
 }
 
 const CONTEND_EVERY_MS = 1000;
+/** After losing the lock, leave the standbys (polling every second) time to take over. */
+const YIELD_AFTER_LOSS_MS = 3000;
 const PROBE_EVERY_MS = 2000;
 
 /**
@@ -104,7 +106,9 @@ export class Relay {
         this.lease = undefined;
         await lease.release();
       }
-      if (!this.stopping) this.logger.warn('relay lost its lock; contending again');
+      if (this.stopping) break;
+      this.logger.warn('relay lost its lock; contending again');
+      await this.wait(YIELD_AFTER_LOSS_MS);
     }
   }
 

@@ -1,6 +1,6 @@
 import { subjects } from '@everynode/contracts';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
@@ -43,6 +43,10 @@ export type CommandReply<T = unknown> = { response: T } | { err: unknown };
  * Nest transport: events from one durable JetStream pull consumer (`@EventPattern('NodeJoined')`,
  * `'*'` for all, `{ batch: true }` for arrays), commands over core NATS request/reply with the
  * service name as queue group (`@MessagePattern('node.join')`).
+ *
+ * Delivery is at-least-once: an event handler must be idempotent — commit its effects together
+ * with the ids of the events it processed, in one Postgres transaction (DESIGN.md rule 5).
+ * Replicas share the durable, so events are in order per process, not across replicas.
  */
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly opts: Required<JetStreamServerOptions>;
@@ -50,6 +54,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private nc?: NatsConnection;
   private consumer?: OrderedConsumer;
   private commandsServed = 0;
+  private readonly commandSubs: Subscription[] = [];
+  private readonly commandsInFlight = new Set<Promise<void>>();
   protected override readonly logger = new Logger(JetStreamServer.name);
   // Event handler failures reach us (we await them) and are logged here, with the message.
   override readonly propagatesEventHandlerErrors = true;
@@ -80,10 +86,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  /** Finishes the in-flight handler call, then drains commands and closes the connection. */
+  /** Lets the in-flight event handler call and commands finish, then closes the connection. */
   async close(): Promise<void> {
     await this.consumer?.stop();
-    this.consumer = undefined;
+    await Promise.all(this.commandSubs.splice(0).map((sub) => sub.drain()));
+    await Promise.all(this.commandsInFlight);
     if (this.nc && !this.nc.isClosed()) await this.nc.drain();
     this.nc = undefined;
     this._status$.next('closed');
@@ -116,7 +123,6 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         filterSubjects: types.includes(ALL_EVENTS) ? [s.eventsWildcard] : types.map((t) => s.event(t)),
         eventsWildcard: s.eventsWildcard,
         deliverPolicy: this.opts.deliverPolicy,
-        maxDeliver: this.opts.maxDeliver,
         ackWaitMs: this.opts.ackWaitMs,
         // Bounds what the server hands out unacked: our two pulled batches and some slack.
         maxAckPending: this.opts.batchSize * 4,
@@ -149,13 +155,15 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private subscribeCommands(nc: NatsConnection): void {
     const s = subjects(this.opts.prefix);
     for (const [pattern, handler] of this.messageHandlers) {
-      nc.subscribe(s.command(pattern), {
+      const sub = nc.subscribe(s.command(pattern), {
         queue: this.opts.durable,
         callback: (err, msg) => {
           if (err) return this.logger.error(`command subscription ${pattern}: ${err.message}`);
-          void this.serveCommand(handler, msg);
+          const serving = this.serveCommand(handler, msg).finally(() => this.commandsInFlight.delete(serving));
+          this.commandsInFlight.add(serving);
         },
       });
+      this.commandSubs.push(sub);
     }
   }
 
@@ -171,6 +179,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       reply = { err: err instanceof Error ? { message: err.message } : err };
     }
     this.commandsServed++;
-    if (msg.reply) msg.respond(encodeJson(reply));
+    if (!msg.reply) return;
+    try {
+      msg.respond(encodeJson(reply));
+    } catch (err) {
+      this.logger.error(`cannot reply to ${msg.subject}: ${describeError(err)}`);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { RecordedEvent } from '@everynode/contracts';
 import type { Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
@@ -30,9 +30,18 @@ interface Entry {
   parseError?: string;
 }
 
-/** How long an idle pull request stays open; also bounds how fast a lost pull is noticed. */
-const FETCH_EXPIRES_MS = 5000;
-const NAK_DELAY_STEP_MS = 200;
+/**
+ * How long an idle pull request stays open (the server's minimum). It bounds how long close()
+ * waits: a pull cannot be cancelled, and what the server sends for it must be received and
+ * nak'ed, or it would sit unacked for a whole ack wait.
+ */
+const FETCH_EXPIRES_MS = 1000;
+
+/**
+ * 0.2 s, 0.8 s, 3.2 s, 12.8 s, then 30 s: a few seconds of Postgres trouble must not send the
+ * events that arrive meanwhile to the dead-letter stream.
+ */
+const retryDelay = (attempt: number) => Math.min(200 * 4 ** (attempt - 1), 30_000);
 
 /**
  * Pulls from one durable consumer and hands messages to the handlers strictly in stream order,
@@ -49,7 +58,6 @@ export class OrderedConsumer {
   private inFlight: Entry[] = [];
   private runStartedAt = 0;
   private stopping = false;
-  private fetching?: ConsumerMessages;
   private wakeProcessor = () => {};
   private wakeReader = () => {};
   private readonly loops: Promise<void>[] = [];
@@ -73,12 +81,15 @@ export class OrderedConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.keepAlive);
-    await this.fetching?.close();
     this.wakeReader();
     this.wakeProcessor();
     await Promise.all(this.loops);
     // nak without delay: the next consumer instance gets them now rather than after ack_wait.
-    for (const e of this.buffer.splice(0)) e.msg.nak();
+    try {
+      for (const e of this.buffer.splice(0)) e.msg.nak();
+    } catch (err) {
+      this.logger.warn(`could not hand back unprocessed messages (${describeError(err)}); they return after ack_wait`);
+    }
   }
 
   private async readLoop(): Promise<void> {
@@ -90,8 +101,9 @@ export class OrderedConsumer {
         continue;
       }
       try {
-        this.fetching = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: FETCH_EXPIRES_MS });
-        for await (const msg of this.fetching) {
+        const pulled = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: FETCH_EXPIRES_MS });
+        // Read to its end even when stopping: stop() hands back whatever arrives.
+        for await (const msg of pulled) {
           this.buffer.push(parse(msg));
           this.wakeProcessor();
         }
@@ -102,8 +114,6 @@ export class OrderedConsumer {
         this.logger.warn(`fetch from ${this.opts.durable} failed (${describeError(err)}); retrying`);
         await sleep(Math.min(200 * failures, 2000));
         await this.opts.recover().catch(() => undefined);
-      } finally {
-        this.fetching = undefined;
       }
     }
   }
@@ -114,7 +124,13 @@ export class OrderedConsumer {
         await new Promise<void>((resolve) => (this.wakeProcessor = resolve));
         continue;
       }
-      await this.processNext();
+      try {
+        await this.processNext();
+      } catch (err) {
+        // Only acking can throw here (connection closed); the message will be redelivered.
+        this.logger.error(`processing ${this.opts.durable} failed: ${describeError(err)}`);
+        await sleep(200);
+      }
       if (this.buffer.length < this.opts.batchSize) this.wakeReader();
     }
   }
@@ -127,10 +143,9 @@ export class OrderedConsumer {
       return this.deadLetter(head, head.parseError ?? 'unparseable message');
     }
     const refs = this.handlers.handlersFor(head.event.type);
-    if (refs.length > 0 && refs.every((h) => h.batch)) {
-      return this.process(this.takeBatchRun());
-    }
-    return this.process([this.buffer.shift()!]);
+    const run = refs.length > 0 && refs.every((h) => h.batch) ? this.takeBatchRun() : [this.buffer.shift()!];
+    this.stats.delivered += run.length;
+    return this.process(run);
   }
 
   /** The longest run of consecutive buffered messages that only batch handlers (or none) want. */
@@ -145,14 +160,12 @@ export class OrderedConsumer {
   }
 
   private async process(run: Entry[]): Promise<void> {
-    this.stats.delivered += run.length;
     try {
       await this.invoke(run);
     } catch (err) {
       if (run.length === 1) return this.failed(run[0], err);
       // Find the culprit: replay the batch one message at a time (effects are idempotent).
       this.logger.warn(`batch of ${run.length} failed (${describeError(err)}); retrying one by one`);
-      this.stats.delivered -= run.length;
       for (const e of run) await this.process([e]);
       return;
     }
@@ -189,7 +202,7 @@ export class OrderedConsumer {
       `handler failed for ${e.msg.subject} seq ${e.msg.seq} (attempt ${attempt}/${this.opts.maxDeliver}): ${describeError(err)}`,
     );
     if (attempt >= this.opts.maxDeliver) return this.deadLetter(e, describeError(err));
-    e.msg.nak(NAK_DELAY_STEP_MS * attempt);
+    e.msg.nak(retryDelay(attempt));
     this.stats.naked++;
   }
 
@@ -198,7 +211,7 @@ export class OrderedConsumer {
       await publishDeadLetter(this.js, this.opts.deadLetterSubject, this.opts.durable, e.msg, error);
     } catch (err) {
       this.logger.error(`dead-lettering seq ${e.msg.seq} failed (${describeError(err)}); will retry`);
-      e.msg.nak(NAK_DELAY_STEP_MS * this.opts.maxDeliver);
+      e.msg.nak(retryDelay(this.opts.maxDeliver));
       this.stats.naked++;
       return;
     }
@@ -209,8 +222,11 @@ export class OrderedConsumer {
 
   private extendAckWait(): void {
     if (this.inFlight.length === 0 || Date.now() - this.runStartedAt < this.opts.ackWaitMs / 3) return;
-    for (const e of this.inFlight) e.msg.working();
-    for (const e of this.buffer) e.msg.working();
+    try {
+      for (const e of [...this.inFlight, ...this.buffer]) e.msg.working();
+    } catch (err) {
+      this.logger.warn(`could not extend ack deadlines: ${describeError(err)}`);
+    }
   }
 }
 

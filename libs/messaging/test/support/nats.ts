@@ -110,3 +110,17 @@ function canConnect(port: number): Promise<boolean> {
     sock.once('error', () => resolve(false));
   });
 }
+
+/** Every message of a stream, in stream order (ordered consumer). */
+export async function readStream(nc: NatsConnection, stream: string): Promise<{ seq: number; msgId: string; data: any }[]> {
+  const total = await streamMessages(nc, stream);
+  const out: { seq: number; msgId: string; data: any }[] = [];
+  if (total === 0) return out;
+  const messages = await (await jetstream(nc).consumers.get(stream)).consume();
+  for await (const m of messages) {
+    out.push({ seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') ?? '', data: m.json() });
+    if (out.length === total) break;
+  }
+  await messages.close();
+  return out;
+}

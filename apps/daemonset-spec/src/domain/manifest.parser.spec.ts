@@ -1,0 +1,59 @@
+import { KubeStatusError } from './kube-status';
+import { MAX_DEPTH, parseManifest } from './manifest.parser';
+import { liberatorYaml } from './fixtures/liberator.fixture';
+
+const statusOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof KubeStatusError) return error.status;
+    throw error;
+  }
+  throw new Error('expected a KubeStatusError');
+};
+
+describe('parseManifest', () => {
+  it('reads the liberator YAML with its quantities as written', () => {
+    const m = parseManifest(liberatorYaml) as any;
+    expect(m.metadata).toEqual({ name: 'liberator', namespace: 'tkr-system' });
+    expect(m.spec.template.spec.containers[0].resources).toEqual({ limits: { memory: '200Mi' }, requests: { cpu: '100m', memory: '200Mi' } });
+  });
+
+  it('reads JSON, with or without a byte order mark', () => {
+    expect(parseManifest('\uFEFF{"kind":"DaemonSet","spec":{"minReadySeconds":5}}')).toEqual({ kind: 'DaemonSet', spec: { minReadySeconds: 5 } });
+  });
+
+  it('names the line and column of malformed YAML', () => {
+    const status = statusOf(() => parseManifest('metadata:\n  name: x\n   bad: [1, 2\n'));
+    expect(status.code).toBe(400);
+    expect(status.reason).toBe('BadRequest');
+    expect(status.message).toMatch(/^error converting YAML to JSON: yaml: line \d+, column \d+: /);
+  });
+
+  it('names the line and column of malformed JSON', () => {
+    const status = statusOf(() => parseManifest('{\n  "kind": "DaemonSet" "spec"\n}'));
+    expect(status.code).toBe(400);
+    expect(status.message).toBe('error converting YAML to JSON: yaml: line 2, column 23: Unexpected double-quoted-scalar at node end');
+  });
+
+  it('refuses duplicate keys, several documents and an empty body', () => {
+    expect(statusOf(() => parseManifest('a: 1\na: 2\n')).message).toMatch(/line 2, column 1: Map keys must be unique/);
+    expect(statusOf(() => parseManifest('a: 1\n---\nb: 2\n')).message).toMatch(/multiple documents/);
+    expect(statusOf(() => parseManifest('  \n')).code).toBe(400);
+  });
+
+  it('refuses an alias bomb as 400', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    const status = statusOf(() => parseManifest(bomb));
+    expect(status.code).toBe(400);
+    expect(status.message).toMatch(/Excessive alias count/);
+  });
+
+  it('refuses nesting deeper than the limit, in JSON and in YAML', () => {
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    expect(parseManifest(deep(MAX_DEPTH))).toBeDefined();
+    expect(statusOf(() => parseManifest(deep(MAX_DEPTH + 1))).message).toBe(`the manifest nests deeper than ${MAX_DEPTH} levels`);
+    expect(statusOf(() => parseManifest(deep(200_000))).code).toBe(400);
+    expect(statusOf(() => parseManifest(`a: ${deep(MAX_DEPTH + 1)}`)).code).toBe(400);
+  });
+});
