@@ -3,5 +3,5 @@ export * from './placement';
 export * from './reconcile';
 export * from './status';
 export * from './evolve';
-export { isAvailable, isReady, isTerminal, backoffDelayMs } from './availability';
-export { rolloutBudget, allowsSurge } from './update-strategy';
+export { allowsSurge, rolloutBudget } from './update-strategy';
+export type { RolloutBudget } from './update-strategy';

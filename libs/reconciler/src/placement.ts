@@ -30,7 +30,7 @@ const UNREACHABLE = conditionTaints('node.kubernetes.io/unreachable');
  * becomes the unschedulable:NoSchedule taint upstream, which every daemon pod tolerates: a cordon never
  * matters here.
  */
-export function readinessTaints(ready: NodeView['ready']): readonly Taint[] {
+function readinessTaints(ready: NodeView['ready']): readonly Taint[] {
   return ready === 'True' ? [] : ready === 'False' ? NOT_READY : UNREACHABLE;
 }
 

@@ -103,8 +103,8 @@ describe('pods', () => {
 
   it('PodRemoved Failed counts failures per slot; the count restarts after 30 idle minutes; repeats count once', () => {
     const { log, pod } = withPod();
-    const removed = log.record('PodRemoved', { pod: pod.name, namespace: 'default', daemonSet: 'd', node: 'n1', reason: 'Failed' });
-    evolve(log.state, removed);
+    log.apply([{ kind: 'delete', pod: pod.key, daemonSet: 'default/d', node: 'n1', reason: 'Failed' }]);
+    evolve(log.state, log.events[log.events.length - 1]); // redelivered: counts once
     expect(log.state.failures.get('default/d|n1')).toEqual({ count: 1, lastAt: log.now });
     expect(log.state.vacated.get('default/d|n1')).toBe('Replaced');
     log.now += 1000;

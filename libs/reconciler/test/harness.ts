@@ -7,7 +7,7 @@ import { T0 } from './fixtures';
 import { MDaemonSet, MNode, MPod } from './oracle';
 
 /** Passes with actions one settle may take before the fixpoint counts as not reached. */
-export const PASS_LIMIT = 12;
+const PASS_LIMIT = 12;
 
 export class Harness {
   readonly events: RecordedEvent[] = [];

@@ -6,7 +6,7 @@ const MAX_BASE = MAX_GENERATED_NAME_LENGTH - RANDOM_LENGTH; // 58
 
 export function randomSuffix(length = RANDOM_LENGTH, random: () => number = Math.random): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += ALPHANUMS[Math.floor(random() * ALPHANUMS.length)];
+  for (let i = 0; i < length; i++) out += ALPHANUMS[Math.min(ALPHANUMS.length - 1, Math.floor(random() * ALPHANUMS.length))];
   return out;
 }
 
