@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
+import { foldDaemonSets } from '../../apps/daemonset-spec/src/decider/daemonset.evolve';
+import { foldNodes } from '../../apps/node-registry/src/domain/node.evolve';
+import { emptyCluster, evolve } from '@everynode/reconciler';
 import { meta, Stack, waitFor } from '../support/stack';
 
 const LIBERATOR = readFileSync(join(__dirname, '..', '..', 'examples', 'liberator.yaml'), 'utf8');
@@ -145,5 +148,30 @@ describe('a DaemonSet across joining and leaving nodes', () => {
       return podsOn(l).join() === 'k8s-blue01,k8s-node01,k8s-node04' && l;
     });
     expect(list).toHaveLength(3);
+  });
+
+  it('every projection equals its rebuild from the log (DESIGN rule 6)', async () => {
+    const events = await allEvents();
+    const admin = stack.db.adminDataSource;
+
+    const nodeRows: { name: string; version: number; record: unknown }[] = await admin.query('SELECT name, version, record FROM node_registry.nodes');
+    const nodes = foldNodes(events);
+    expect(new Map(nodeRows.map((r) => [r.name, { version: r.version, node: r.record }]))).toEqual(nodes);
+
+    const dsRows: { namespace: string; name: string; version: number; record: unknown }[] = await admin.query(
+      'SELECT namespace, name, version, record FROM daemonset_spec.daemonsets',
+    );
+    expect(new Map(dsRows.map((r) => [`${r.namespace}/${r.name}`, { version: r.version, record: r.record }]))).toEqual(foldDaemonSets(events));
+
+    const cluster = events.reduce(evolve, emptyCluster());
+    const guard: { pod: string; daemonset: string; node: string; template_hash: string }[] = await admin.query(
+      'SELECT pod, daemonset, node, template_hash FROM scheduler.placements ORDER BY pod',
+    );
+    const live = [...cluster.pods.values()]
+      .filter((p) => p.daemonSet)
+      .map((p) => ({ pod: p.key, daemonset: p.daemonSet, node: p.node, template_hash: p.templateHash }))
+      .sort((a, b) => a.pod.localeCompare(b.pod));
+    expect(guard).toEqual(live);
+    expect((await pods()).map((p) => `${p.namespace}/${p.name}`).sort()).toEqual([...cluster.pods.keys()].sort());
   });
 });

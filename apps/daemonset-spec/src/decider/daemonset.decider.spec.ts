@@ -1,5 +1,5 @@
+import { statusThrownBy } from '@everynode/contracts';
 import type { DaemonSet, NewEvent, RecordedEvent } from '@everynode/contracts';
-import { KubeStatusError } from '@everynode/contracts';
 import { liberator } from '../domain/fixtures/liberator.fixture';
 import { decideApply, decideDelete, DaemonSetState } from './daemonset.decider';
 import { evolveDaemonSet, initialDaemonSetState } from './daemonset.evolve';
@@ -18,15 +18,6 @@ function commit(state: DaemonSetState, events: NewEvent[]): DaemonSetState {
 }
 const apply = (state: DaemonSetState, manifest: DaemonSet, mode: 'create' | 'update' | 'apply' = 'apply') =>
   decideApply(state, { meta, manifest, mode }, ctx);
-const status = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KubeStatusError) return e.status;
-    throw e;
-  }
-  throw new Error('accepted');
-};
 const withImage = (image: string) => {
   const ds = liberator();
   ds.spec.template.spec.containers[0].image = image;
@@ -52,8 +43,8 @@ describe('DaemonSet decider', () => {
   });
 
   it('create on an existing DaemonSet is AlreadyExists; update of a missing one is NotFound', () => {
-    expect(status(() => apply(created(), liberator(), 'create'))).toMatchObject({ code: 409, reason: 'AlreadyExists' });
-    expect(status(() => apply(initialDaemonSetState(), liberator(), 'update'))).toMatchObject({ code: 404 });
+    expect(statusThrownBy(() => apply(created(), liberator(), 'create'))).toMatchObject({ code: 409, reason: 'AlreadyExists' });
+    expect(statusThrownBy(() => apply(initialDaemonSetState(), liberator(), 'update'))).toMatchObject({ code: 404 });
   });
 
   it('a template change bumps generation and revision and changes the hash', () => {
@@ -84,7 +75,7 @@ describe('DaemonSet decider', () => {
     const ds = liberator();
     ds.spec.selector = { matchLabels: { name: 'liberator', tier: 'x' } };
     ds.spec.template.metadata!.labels = { name: 'liberator', tier: 'x' };
-    const s = status(() => apply(created(), ds));
+    const s = statusThrownBy(() => apply(created(), ds));
     expect(s).toMatchObject({ code: 422 });
     expect(s.details!.causes!.map((c) => c.field)).toContain('spec.selector');
   });
@@ -92,7 +83,7 @@ describe('DaemonSet decider', () => {
   it('an invalid manifest is refused before anything is decided', () => {
     const ds = liberator();
     ds.spec.template.spec.containers = [];
-    expect(status(() => apply(initialDaemonSetState(), ds))).toMatchObject({ code: 422, reason: 'Invalid' });
+    expect(statusThrownBy(() => apply(initialDaemonSetState(), ds))).toMatchObject({ code: 422, reason: 'Invalid' });
   });
 
   it('delete records the propagation policy (Background by default); a missing one is NotFound', () => {
@@ -100,7 +91,7 @@ describe('DaemonSet decider', () => {
     expect(e).toMatchObject({ type: 'DaemonSetDeleted', data: { propagationPolicy: 'Background' } });
     const gone = commit(created(), [e]);
     expect(gone.record).toBeNull();
-    expect(status(() => decideDelete(gone, { meta, namespace: 'tkr-system', name: 'liberator' }, ctx))).toMatchObject({ code: 404 });
-    expect(status(() => decideDelete(created(), { meta, namespace: 'tkr-system', name: 'liberator', propagationPolicy: 'Later' as never }, ctx))).toMatchObject({ code: 400 });
+    expect(statusThrownBy(() => decideDelete(gone, { meta, namespace: 'tkr-system', name: 'liberator' }, ctx))).toMatchObject({ code: 404 });
+    expect(statusThrownBy(() => decideDelete(created(), { meta, namespace: 'tkr-system', name: 'liberator', propagationPolicy: 'Later' as never }, ctx))).toMatchObject({ code: 400 });
   });
 });

@@ -23,3 +23,15 @@ export function evolveDaemonSet(state: DaemonSetState, event: RecordedEvent): Da
       return { ...state, version };
   }
 }
+
+/** Every DaemonSet stream folded from scratch, keyed `namespace/name`: what the projection must equal. */
+export function foldDaemonSets(events: Iterable<RecordedEvent>): Map<string, DaemonSetState> {
+  const all = new Map<string, DaemonSetState>();
+  for (const event of events) {
+    if (!event.stream.startsWith('daemonset-')) continue;
+    const { namespace, name } = event.data as { namespace: string; name: string };
+    const key = `${namespace}/${name}`;
+    all.set(key, evolveDaemonSet(all.get(key) ?? initialDaemonSetState(), event));
+  }
+  return all;
+}

@@ -1,16 +1,7 @@
-import { KubeStatusError } from './kube-status';
+import { statusThrownBy } from '@everynode/contracts';
 import { MAX_DEPTH, parseManifest } from './manifest.parser';
 import { liberatorYaml } from './fixtures/liberator.fixture';
 
-const statusOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KubeStatusError) return error.status;
-    throw error;
-  }
-  throw new Error('expected a KubeStatusError');
-};
 
 describe('parseManifest', () => {
   it('reads the liberator YAML with its quantities as written', () => {
@@ -24,27 +15,27 @@ describe('parseManifest', () => {
   });
 
   it('names the line and column of malformed YAML', () => {
-    const status = statusOf(() => parseManifest('metadata:\n  name: x\n   bad: [1, 2\n'));
+    const status = statusThrownBy(() => parseManifest('metadata:\n  name: x\n   bad: [1, 2\n'));
     expect(status.code).toBe(400);
     expect(status.reason).toBe('BadRequest');
     expect(status.message).toMatch(/^error converting YAML to JSON: yaml: line \d+, column \d+: /);
   });
 
   it('names the line and column of malformed JSON', () => {
-    const status = statusOf(() => parseManifest('{\n  "kind": "DaemonSet" "spec"\n}'));
+    const status = statusThrownBy(() => parseManifest('{\n  "kind": "DaemonSet" "spec"\n}'));
     expect(status.code).toBe(400);
     expect(status.message).toBe('error converting YAML to JSON: yaml: line 2, column 23: Unexpected double-quoted-scalar at node end');
   });
 
   it('refuses duplicate keys, several documents and an empty body', () => {
-    expect(statusOf(() => parseManifest('a: 1\na: 2\n')).message).toMatch(/line 2, column 1: Map keys must be unique/);
-    expect(statusOf(() => parseManifest('a: 1\n---\nb: 2\n')).message).toMatch(/multiple documents/);
-    expect(statusOf(() => parseManifest('  \n')).code).toBe(400);
+    expect(statusThrownBy(() => parseManifest('a: 1\na: 2\n')).message).toMatch(/line 2, column 1: Map keys must be unique/);
+    expect(statusThrownBy(() => parseManifest('a: 1\n---\nb: 2\n')).message).toMatch(/multiple documents/);
+    expect(statusThrownBy(() => parseManifest('  \n')).code).toBe(400);
   });
 
   it('refuses an alias bomb as 400', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
-    const status = statusOf(() => parseManifest(bomb));
+    const status = statusThrownBy(() => parseManifest(bomb));
     expect(status.code).toBe(400);
     expect(status.message).toMatch(/Excessive alias count/);
   });
@@ -52,8 +43,8 @@ describe('parseManifest', () => {
   it('refuses nesting deeper than the limit, in JSON and in YAML', () => {
     const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
     expect(parseManifest(deep(MAX_DEPTH))).toBeDefined();
-    expect(statusOf(() => parseManifest(deep(MAX_DEPTH + 1))).message).toBe(`the manifest nests deeper than ${MAX_DEPTH} levels`);
-    expect(statusOf(() => parseManifest(deep(200_000))).code).toBe(400);
-    expect(statusOf(() => parseManifest(`a: ${deep(MAX_DEPTH + 1)}`)).code).toBe(400);
+    expect(statusThrownBy(() => parseManifest(deep(MAX_DEPTH + 1))).message).toBe(`the manifest nests deeper than ${MAX_DEPTH} levels`);
+    expect(statusThrownBy(() => parseManifest(deep(200_000))).code).toBe(400);
+    expect(statusThrownBy(() => parseManifest(`a: ${deep(MAX_DEPTH + 1)}`)).code).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
+import { statusThrownBy } from '@everynode/contracts';
 import type { RecordedEvent } from '@everynode/contracts';
-import { KubeStatusError } from '@everynode/contracts';
 import { decideJoin, decideLeave, decideReadiness, decideUpdate, NodeState } from './node.decider';
 import { evolveNode, initialNodeState } from './node.evolve';
 
@@ -24,15 +24,6 @@ function commit(state: NodeState, events: { eventId: string; type: string; data:
   );
 }
 
-const statusOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof KubeStatusError) return e.status;
-    throw e;
-  }
-  throw new Error('no error');
-};
 
 describe('node decider', () => {
   const joined = () => commit(initialNodeState(), decideJoin(initialNodeState(), { meta, name: 'k8s-node01', labels: { zone: 'a' } }, ctx) as never);
@@ -55,12 +46,12 @@ describe('node decider', () => {
   });
 
   it.each(['K8s-Node', '-bad', 'a_b', '', 'x'.repeat(254)])('refuses the node name %j', (name) => {
-    expect(statusOf(() => decideJoin(initialNodeState(), { meta, name }, ctx))).toMatchObject({ code: 400, reason: 'BadRequest' });
+    expect(statusThrownBy(() => decideJoin(initialNodeState(), { meta, name }, ctx))).toMatchObject({ code: 400, reason: 'BadRequest' });
   });
 
   it('refuses a taint without a valid effect', () => {
     const taints = [{ key: 'k', effect: 'Sometimes' }] as never;
-    expect(statusOf(() => decideJoin(initialNodeState(), { meta, name: 'n1', taints }, ctx))).toMatchObject({ code: 400 });
+    expect(statusThrownBy(() => decideJoin(initialNodeState(), { meta, name: 'n1', taints }, ctx))).toMatchObject({ code: 400 });
   });
 
   it('an update that changes nothing records nothing; a relabel records NodeUpdated', () => {
@@ -73,11 +64,11 @@ describe('node decider', () => {
   });
 
   it('updating a missing node is NotFound; a stale resourceVersion is a Conflict', () => {
-    expect(statusOf(() => decideUpdate(initialNodeState(), { meta, name: 'ghost', labels: {} }, ctx))).toMatchObject({
+    expect(statusThrownBy(() => decideUpdate(initialNodeState(), { meta, name: 'ghost', labels: {} }, ctx))).toMatchObject({
       code: 404,
       message: 'nodes "ghost" not found',
     });
-    expect(statusOf(() => decideUpdate(joined(), { meta, name: 'k8s-node01', labels: {}, resourceVersion: '1' }, ctx))).toMatchObject({
+    expect(statusThrownBy(() => decideUpdate(joined(), { meta, name: 'k8s-node01', labels: {}, resourceVersion: '1' }, ctx))).toMatchObject({
       code: 409,
       reason: 'Conflict',
     });
@@ -87,7 +78,7 @@ describe('node decider', () => {
     const state = joined();
     const left = commit(state, decideLeave(state, 'k8s-node01', 'Deleted', meta as never, ctx) as never);
     expect(left).toEqual({ version: 2, node: null });
-    expect(statusOf(() => decideLeave(left, 'k8s-node01', 'Deleted', meta as never, ctx))).toMatchObject({ code: 404 });
+    expect(statusThrownBy(() => decideLeave(left, 'k8s-node01', 'Deleted', meta as never, ctx))).toMatchObject({ code: 404 });
     const again = commit(left, decideJoin(left, { meta, name: 'k8s-node01' }, ctx) as never);
     expect(again.version).toBe(3);
     expect(again.node?.name).toBe('k8s-node01');

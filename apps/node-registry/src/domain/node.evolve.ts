@@ -45,3 +45,14 @@ export function evolveNode(state: NodeState, event: RecordedEvent): NodeState {
       return { ...state, version };
   }
 }
+
+/** Every node stream folded from scratch: what the projection must equal (DESIGN rule 6). */
+export function foldNodes(events: Iterable<RecordedEvent>): Map<string, NodeState> {
+  const nodes = new Map<string, NodeState>();
+  for (const event of events) {
+    if (!event.stream.startsWith('node-')) continue;
+    const name = (event.data as { name: string }).name;
+    nodes.set(name, evolveNode(nodes.get(name) ?? initialNodeState(), event));
+  }
+  return nodes;
+}

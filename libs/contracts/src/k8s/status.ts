@@ -45,3 +45,14 @@ export const isKubeStatus = (value: unknown): value is KubeStatus =>
   typeof value === 'object' && value !== null && (value as KubeStatus).kind === 'Status' && typeof (value as KubeStatus).code === 'number';
 
 export type { StatusCause };
+
+/** The Status a call refused with (for tests and tools): throws when the call succeeded or failed otherwise. */
+export function statusThrownBy(fn: () => unknown): KubeStatus {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof KubeStatusError) return error.status;
+    throw error;
+  }
+  throw new Error('expected a KubeStatusError, but the call succeeded');
+}
