@@ -1,6 +1,7 @@
 import { RelayCheckpoint1700000000100 } from '../libs/messaging/src/relay/relay.migration';
 import { EventLog1700000000000 } from './1700000000000-event-log';
 import { ServiceProjections1700000000200 } from './1700000000200-service-projections';
+import { Namespaces1700000000300 } from './1700000000300-namespaces';
 
 /** Every migration, in order. Services run them at start (`migrate()` in @everynode/platform). */
-export const MIGRATIONS = [EventLog1700000000000, RelayCheckpoint1700000000100, ServiceProjections1700000000200];
+export const MIGRATIONS = [EventLog1700000000000, RelayCheckpoint1700000000100, ServiceProjections1700000000200, Namespaces1700000000300];

@@ -88,6 +88,11 @@ async function main() {
     }
   }
   console.log(' ready.\n');
+  // The seed's cluster had the tkr-system namespace; create it (an existing one is fine) so its session works as written.
+  await new Promise((resolve) => {
+    const cli = spawn(process.execPath, [path.join(root, 'bin', 'everynode.js'), 'create', 'namespace', 'tkr-system'], { env, stdio: 'ignore' });
+    cli.on('exit', resolve);
+  });
   console.log('everynode is running:');
   for (const svc of SERVICES) console.log(`  ${svc.name.padEnd(15)} http://127.0.0.1:${svc.port}  (/healthz /readyz /metrics)`);
   console.log(`  event log       ${env.DATABASE_URL} (schema event_log)`);

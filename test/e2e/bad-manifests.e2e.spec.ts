@@ -15,6 +15,7 @@ describe('applying a bad manifest', () => {
     stack = await Stack.create('badmanifests');
     store = new EventStore(stack.db.adminDataSource);
     await stack.start('daemonset-spec');
+    await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'tkr-system' });
   }, 60_000);
   afterAll(() => stack?.teardown());
 
@@ -78,6 +79,11 @@ describe('applying a bad manifest', () => {
     const s = await refused('apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: [unclosed\n');
     expect(s.code).toBe(400);
     expect(s.message).toMatch(/line \d+/i);
+  });
+
+  it('a DaemonSet in a namespace that does not exist is NotFound', async () => {
+    const s = await refused(LIBERATOR.replace('namespace: tkr-system', 'namespace: ghost'));
+    expect(s).toMatchObject({ code: 404, reason: 'NotFound', message: 'namespaces "ghost" not found' });
   });
 
   it('the valid manifest is then accepted and appended once', async () => {

@@ -29,6 +29,7 @@ describe('a DaemonSet across joining and leaving nodes', () => {
     stack = await Stack.create('lifecycle');
     store = new EventStore(stack.db.adminDataSource);
     await stack.startAll();
+    await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'tkr-system' });
   }, 90_000);
   afterAll(() => stack?.teardown());
 

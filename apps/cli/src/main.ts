@@ -3,13 +3,15 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { COMMANDS, isKubeStatus } from '@everynode/contracts';
-import type { DaemonSetRecord, DaemonSetStatus, KubeStatus, NodeRecord, PodRecord, PropagationPolicy } from '@everynode/contracts';
+import type { DaemonSetRecord, DaemonSetStatus, KubeStatus, NamespaceRecord, NodeRecord, PodRecord, PropagationPolicy } from '@everynode/contracts';
 import { JetStreamClient, request } from '@everynode/messaging';
 import { humanAge, table } from './format';
 
 const USAGE = `everynode — operate an everynode stack (NATS_URL, NATS_PREFIX as for npm start)
 
   everynode nodes                              list nodes
+  everynode namespaces                         list namespaces
+  everynode create namespace NAME              create a namespace
   everynode join NAME [k=v ...]                register a node (with labels)
   everynode label NODE k=v | k- ...            set or remove node labels
   everynode leave NAME                         remove a node (its pods go)
@@ -59,6 +61,19 @@ async function main(argv: string[]): Promise<number> {
             ]),
           ),
         );
+        return 0;
+      }
+      case 'namespaces':
+      case 'ns': {
+        const list = await send<NamespaceRecord[]>(COMMANDS.namespaceList, {});
+        console.log(table(['NAME', 'STATUS', 'AGE'], list.map((n) => [n.name, n.phase, humanAge(n.createdAt)])));
+        return 0;
+      }
+      case 'create': {
+        const [kind, name] = args;
+        if (!['namespace', 'ns'].includes(kind) || !name) throw new Error('create supports: create namespace NAME');
+        await send(COMMANDS.namespaceCreate, { meta: meta(), name });
+        console.log(`namespace/${name} created`);
         return 0;
       }
       case 'join': {

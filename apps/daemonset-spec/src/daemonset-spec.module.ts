@@ -4,6 +4,8 @@ import type { ServiceConfig } from '@everynode/platform';
 import { ApplyDaemonSetHandler } from './apply-daemonset/apply-daemonset.handler';
 import { DaemonSetWriter } from './daemonset-writer';
 import { DeleteDaemonSetHandler } from './delete-daemonset/delete-daemonset.handler';
+import { NamespaceHandler } from './namespaces/namespace.handler';
+import { NamespaceProjection } from './namespaces/namespace.projection';
 import { DaemonSetProjection } from './projection/daemonset.projection';
 import { DaemonSetQueries } from './queries/daemonset.queries';
 
@@ -13,8 +15,8 @@ export class DaemonSetSpecModule {
     return {
       module: DaemonSetSpecModule,
       imports: [ServiceCoreModule.forRoot(config)],
-      controllers: [ApplyDaemonSetHandler, DeleteDaemonSetHandler, DaemonSetQueries],
-      providers: [DaemonSetProjection, DaemonSetWriter],
+      controllers: [ApplyDaemonSetHandler, DeleteDaemonSetHandler, DaemonSetQueries, NamespaceHandler],
+      providers: [DaemonSetProjection, DaemonSetWriter, NamespaceProjection],
     };
   }
 }

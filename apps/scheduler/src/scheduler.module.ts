@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
 import { ClusterCache } from './cluster/cluster.cache';
+import { DeletePodHandler } from './delete-pod/delete-pod.handler';
+import { ReportPodStatusHandler } from './pod-status/report-pod-status.handler';
 import { PodQueries } from './queries/pod.queries';
 import { ReconcileLoop } from './reconcile/reconcile.loop';
 import { EventTrigger } from './triggers/event.trigger';
@@ -12,7 +14,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [ServiceCoreModule.forRoot(config)],
-      controllers: [EventTrigger, PodQueries],
+      controllers: [EventTrigger, PodQueries, ReportPodStatusHandler, DeletePodHandler],
       providers: [ClusterCache, ReconcileLoop],
     };
   }

@@ -1,10 +1,20 @@
 // SIM_NODES is a count ("500" -> sim-node-00001 …) or a comma-separated list of names.
+import { hostname } from 'node:os';
+
 export interface AgentConfig {
   natsUrl: string;
   natsPrefix: string;
   httpPort: number;
   nodes: string[];
   heartbeatIntervalMs: number;
+  /** Names this agent's durable consumer (`node-agent-<id>`): every agent process has its own. */
+  agentId: string;
+  /** Pending -> Running after this long, ±20% per pod. */
+  podStartDelayMs: number;
+  /** Image substrings whose pods go Running, then Failed (for tests and benchmarks). */
+  failImages: string[];
+  /** How often the agent lists the pods the scheduler assigned, to converge on what it missed. */
+  resyncIntervalMs: number;
 }
 
 export function parseSimNodes(raw: string | undefined): string[] {
@@ -17,14 +27,28 @@ export function parseSimNodes(raw: string | undefined): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name}=${env[name]} must be a whole number >= ${min}`);
+  return value;
+}
+
+/** A JetStream consumer name allows no dots, wildcards or spaces; host names may have dots. */
+const consumerSafe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
+
 export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  const interval = Number(env.HEARTBEAT_INTERVAL_MS ?? 10_000);
-  if (!Number.isInteger(interval) || interval < 50) throw new Error(`HEARTBEAT_INTERVAL_MS=${env.HEARTBEAT_INTERVAL_MS} must be a whole number >= 50`);
+  const httpPort = Number(env.NODE_AGENT_PORT || 8084);
+  const agentId = env.AGENT_ID || consumerSafe(`${hostname()}-${httpPort}`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) throw new Error(`AGENT_ID=${agentId} must be 1-64 letters, digits, '-' or '_'`);
   return {
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     natsPrefix: env.NATS_PREFIX || 'everynode',
-    httpPort: Number(env.NODE_AGENT_PORT || 8084),
+    httpPort,
     nodes: parseSimNodes(env.SIM_NODES),
-    heartbeatIntervalMs: interval,
+    heartbeatIntervalMs: wholeNumber(env, 'HEARTBEAT_INTERVAL_MS', 10_000, 50),
+    agentId,
+    podStartDelayMs: wholeNumber(env, 'POD_START_DELAY_MS', 3000, 0),
+    failImages: (env.POD_FAIL_IMAGES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    resyncIntervalMs: wholeNumber(env, 'RESYNC_INTERVAL_MS', 30_000, 100),
   };
 }

@@ -25,6 +25,11 @@ export const COMMANDS = {
   daemonSetList: 'daemonset.list',
   podList: 'pod.list',
   podReportStatus: 'pod.status',
+  podDelete: 'pod.delete',
+  namespaceCreate: 'namespace.create',
+  namespaceDelete: 'namespace.delete',
+  namespaceGet: 'namespace.get',
+  namespaceList: 'namespace.list',
   daemonSetStatus: 'daemonset.status',
   schedulerSync: 'scheduler.sync',
 } as const;
@@ -131,6 +136,45 @@ export interface PodRecord {
   ready: boolean;
   podIP?: string;
   restarts: number;
+  createdAt: string;
+  resourceVersion: string;
+}
+
+/** A node agent reports what its pods are doing; only changes become events. */
+export interface PodStatusReport {
+  namespace: string;
+  pod: string;
+  node: string;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  ready: boolean;
+  podIP?: string;
+  restarts: number;
+  reason?: string;
+}
+
+export interface ReportPodStatusCommand {
+  meta: CommandMeta;
+  reports: PodStatusReport[];
+}
+
+/** `kubectl delete pod`: the pod goes; its DaemonSet puts a new one in its place. */
+export interface DeletePodCommand {
+  meta: CommandMeta;
+  namespace: string;
+  name: string;
+}
+
+export interface CreateNamespaceCommand {
+  meta: CommandMeta;
+  name: string;
+  labels?: Labels;
+}
+
+export interface NamespaceRecord {
+  name: string;
+  uid: string;
+  labels: Labels;
+  phase: 'Active' | 'Terminating';
   createdAt: string;
   resourceVersion: string;
 }

@@ -114,7 +114,20 @@ export interface PodOrphaned {
   node: string;
 }
 
+export interface NamespaceCreated {
+  name: string;
+  uid: string;
+  labels: Labels;
+}
+
+export interface NamespaceDeleted {
+  name: string;
+  uid: string;
+}
+
 export interface EventPayloads {
+  NamespaceCreated: NamespaceCreated;
+  NamespaceDeleted: NamespaceDeleted;
   NodeJoined: NodeJoined;
   NodeUpdated: NodeUpdated;
   NodeReadinessChanged: NodeReadinessChanged;
@@ -130,6 +143,7 @@ export interface EventPayloads {
 
 export type EventType = keyof EventPayloads;
 export const EVENT_TYPES = [
+  'NamespaceCreated', 'NamespaceDeleted',
   'NodeJoined', 'NodeUpdated', 'NodeReadinessChanged', 'NodeLeft',
   'DaemonSetCreated', 'DaemonSetUpdated', 'DaemonSetDeleted',
   'PodScheduled', 'PodStatusChanged', 'PodRemoved', 'PodOrphaned',

@@ -3,12 +3,14 @@ import type { EventType } from './catalog';
 
 export const nodeStream = (name: string) => `node-${name}`;
 export const daemonSetStream = (namespace: string, name: string) => `daemonset-${namespace}.${name}`;
+export const namespaceStream = (name: string) => `namespace-${name}`;
 export const podStream = (namespace: string, name: string) => `pod-${namespace}.${name}`;
 
-/** The category is the stream name before its first '-': node, daemonset or pod. */
+/** The category is the stream name before its first '-': namespace, node, daemonset or pod. */
 export const streamCategory = (stream: string) => stream.slice(0, stream.indexOf('-'));
 
 const CATEGORY_OF: Record<EventType, string> = {
+  NamespaceCreated: 'namespace', NamespaceDeleted: 'namespace',
   NodeJoined: 'node', NodeUpdated: 'node', NodeReadinessChanged: 'node', NodeLeft: 'node',
   DaemonSetCreated: 'daemonset', DaemonSetUpdated: 'daemonset', DaemonSetDeleted: 'daemonset',
   PodScheduled: 'pod', PodStatusChanged: 'pod', PodRemoved: 'pod', PodOrphaned: 'pod',

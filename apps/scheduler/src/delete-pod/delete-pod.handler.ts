@@ -1,0 +1,52 @@
+// `kubectl delete pod`: the pod is removed (reason Deleted) and, level-triggered, its DaemonSet
+// places a new one on that node, as upstream's controller does.
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { COMMANDS, notFound, podStream } from '@everynode/contracts';
+import type { DeletePodCommand, PodRecord, PodRemoved } from '@everynode/contracts';
+import { EventStore } from '@everynode/event-store';
+import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
+import { ClusterCache } from '../cluster/cluster.cache';
+import { ReconcileLoop } from '../reconcile/reconcile.loop';
+
+@Controller()
+@UseFilters(KubeStatusRpcFilter)
+export class DeletePodHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly cache: ClusterCache,
+    private readonly loop: ReconcileLoop,
+  ) {}
+
+  @MessagePattern(COMMANDS.podDelete)
+  async delete(@Payload() cmd: DeletePodCommand): Promise<PodRecord> {
+    const key = `${cmd.namespace}/${cmd.name}`;
+    let removed!: PodRecord;
+    let owner: string | null = null;
+    await transactionWithRetry(this.dataSource, async (manager) => {
+      await this.cache.catchUp();
+      const pod = this.cache.state.pods.get(key);
+      const extras = this.cache.pods.get(key);
+      if (!pod || !extras) throw notFound('pods', cmd.name);
+      removed = this.cache.podRecords({ namespace: cmd.namespace }).find((p) => p.name === cmd.name)!;
+      owner = pod.daemonSet;
+      const data: PodRemoved = {
+        pod: cmd.name,
+        namespace: cmd.namespace,
+        daemonSet: owner ? owner.slice(owner.indexOf('/') + 1) : '',
+        node: pod.node,
+        reason: 'Deleted',
+      };
+      const metadata = { causationId: cmd.meta.requestId, correlationId: cmd.meta.requestId, actor: cmd.meta.actor, request: cmd.meta.request };
+      await this.store.appendToStream(podStream(cmd.namespace, cmd.name), extras.version, [{ eventId: randomUUID(), type: 'PodRemoved', data, metadata }], {
+        manager,
+      });
+      await manager.query(`DELETE FROM scheduler.placements WHERE pod = $1`, [key]);
+    });
+    if (owner) void this.loop.enqueue({ daemonSets: [owner] }).catch(() => undefined);
+    return removed;
+  }
+}
