@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
-import { foldDaemonSets } from '../../apps/daemonset-spec/src/decider/daemonset.evolve';
-import { foldNodes } from '../../apps/node-registry/src/domain/node.evolve';
+import { foldDaemonSets } from '@everynode/read-models';
+import { foldNodes } from '@everynode/read-models';
 import { emptyCluster, evolve } from '@everynode/reconciler';
 import { meta, Stack, waitFor } from '../support/stack';
 

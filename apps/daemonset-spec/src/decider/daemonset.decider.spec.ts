@@ -2,7 +2,7 @@ import { statusThrownBy } from '@everynode/contracts';
 import type { DaemonSet, NewEvent, RecordedEvent } from '@everynode/contracts';
 import { liberator } from '../domain/fixtures/liberator.fixture';
 import { decideApply, decideDelete, DaemonSetState } from './daemonset.decider';
-import { evolveDaemonSet, initialDaemonSetState } from './daemonset.evolve';
+import { evolveDaemonSet, initialDaemonSetState } from '@everynode/read-models';
 
 let n = 0;
 const ctx = { newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, now: () => '2026-11-29T00:00:00Z' };

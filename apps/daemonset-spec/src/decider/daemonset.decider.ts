@@ -1,21 +1,8 @@
 // Pure decisions of the DaemonSet spec service: (the stored DaemonSet, a validated manifest) -> events.
 import { alreadyExists, badRequest, conflict, DaemonSetCreated, DaemonSetDeleted, notFound } from '@everynode/contracts';
 import type { CommandMeta, DaemonSet, EventMetadata, NewEvent, PropagationPolicy } from '@everynode/contracts';
+import type { DaemonSetState } from '@everynode/read-models';
 import { applyDefaults, invalid, templateHash, validateDaemonSet } from '../domain';
-
-export interface StoredDaemonSet {
-  object: DaemonSet;
-  templateHash: string;
-  revision: number;
-  /** Every template this DaemonSet has run (its ControllerRevisions), newest revision number last. */
-  revisions: { hash: string; revision: number }[];
-  resourceVersion: string;
-}
-
-export interface DaemonSetState {
-  version: number;
-  record: StoredDaemonSet | null;
-}
 
 export interface ApplyInput {
   meta: CommandMeta;
@@ -132,3 +119,5 @@ export function decideDelete(
     },
   ];
 }
+
+export type { DaemonSetState };

@@ -1,12 +1,9 @@
 // Namespaces: the spec service owns them because every DaemonSet lives in one (Kubernetes refuses objects
 // in a namespace that does not exist). Pure decisions and fold, like the DaemonSet decider.
 import { alreadyExists, badRequest, notFound } from '@everynode/contracts';
-import type { CreateNamespaceCommand, EventMetadata, NamespaceCreated, NamespaceDeleted, NamespaceRecord, NewEvent, RecordedEvent } from '@everynode/contracts';
+import type { CreateNamespaceCommand, EventMetadata, NamespaceCreated, NamespaceDeleted, NewEvent } from '@everynode/contracts';
+import type { NamespaceState } from '@everynode/read-models';
 
-export interface NamespaceState {
-  version: number;
-  record: NamespaceRecord | null;
-}
 
 /** Namespaces every cluster has; created by the spec service at start. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -34,16 +31,4 @@ export function decideDeleteNamespace(state: NamespaceState, name: string, metad
   if (!state.record) throw notFound('namespaces', name);
   if (SYSTEM_NAMESPACES.includes(name)) throw badRequest(`namespace "${name}" is a system namespace and cannot be deleted`);
   return [{ eventId: newId(), type: 'NamespaceDeleted', data: { name, uid: state.record.uid }, metadata }];
-}
-
-export function evolveNamespace(state: NamespaceState, event: RecordedEvent): NamespaceState {
-  if (event.type === 'NamespaceCreated') {
-    const d = event.data as NamespaceCreated;
-    return {
-      version: event.streamVersion,
-      record: { name: d.name, uid: d.uid, labels: d.labels, phase: 'Active', createdAt: event.recordedAt, resourceVersion: String(event.position) },
-    };
-  }
-  if (event.type === 'NamespaceDeleted') return { version: event.streamVersion, record: null };
-  return { ...state, version: event.streamVersion };
 }

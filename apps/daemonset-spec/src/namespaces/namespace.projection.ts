@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { NamespaceRecord, RecordedEvent } from '@everynode/contracts';
-import { evolveNamespace, NamespaceState } from './namespace.decider';
+import { evolveNamespace, NamespaceState } from '@everynode/read-models';
 
 @Injectable()
 export class NamespaceProjection {

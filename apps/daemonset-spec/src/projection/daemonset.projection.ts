@@ -1,15 +1,10 @@
 // The spec service's read model (schema daemonset_spec), written in the transaction that appends the events.
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { DaemonSet, RecordedEvent } from '@everynode/contracts';
-import { DaemonSetState, StoredDaemonSet } from '../decider/daemonset.decider';
-import { evolveDaemonSet, initialDaemonSetState } from '../decider/daemonset.evolve';
+import type { RecordedEvent } from '@everynode/contracts';
+import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet, StoredDaemonSet } from '@everynode/read-models';
 
-/** The object as clients see it: the stored spec plus its resourceVersion (a log position). */
-export const presented = (record: StoredDaemonSet): DaemonSet => ({
-  ...record.object,
-  metadata: { ...record.object.metadata, resourceVersion: record.resourceVersion },
-});
+export { presentDaemonSet as presented };
 
 @Injectable()
 export class DaemonSetProjection {

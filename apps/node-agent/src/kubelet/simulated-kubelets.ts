@@ -1,9 +1,10 @@
 // Simulated kubelets, the way KWOK simulates nodes: register, then keep the leases alive with one batched
-// heartbeat per interval for all nodes of this process. A node deleted from the cluster is not re-registered.
+// heartbeat per interval for all nodes of this process. A node deleted from the cluster is not re-registered,
+// and its pods are dropped here (listeners of onNodeDeleted).
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
-import type { JoinNodeCommand } from '@everynode/contracts';
+import type { JoinNodeCommand, NodeRecord } from '@everynode/contracts';
 import { JetStreamClient, request } from '@everynode/messaging';
 import { MetricsRegistry, Readiness } from '@everynode/platform';
 import type { AgentConfig } from '../config/agent-config';
@@ -14,9 +15,16 @@ const JOIN_CONCURRENCY = 64;
 @Injectable()
 export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('node-agent');
-  private readonly managed = new Set<string>();
-  private registered = false;
+  /** Joined and heartbeating: name -> pod CIDR. */
+  private readonly managed = new Map<string, string>();
+  private readonly configured: Set<string>;
+  private readonly deleted = new Set<string>();
+  private readonly deletedListeners: ((node: string) => void)[] = [];
   private timer?: NodeJS.Timeout;
+  private markRegistered!: () => void;
+  /** Resolves once every node has joined (or given up). */
+  readonly registered = new Promise<void>((resolve) => (this.markRegistered = resolve));
+  private isRegistered = false;
 
   constructor(
     @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
@@ -24,8 +32,23 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
     metrics: MetricsRegistry,
     readiness: Readiness,
   ) {
+    this.configured = new Set(config.nodes);
     metrics.gaugeFn('agent_nodes', 'Nodes this agent keeps alive.', () => this.managed.size);
-    readiness.register('registered', () => this.registered);
+    readiness.register('registered', () => this.isRegistered);
+  }
+
+  /** Pods on this node are this agent's to run (also while the node is still joining). */
+  owns(node: string): boolean {
+    return this.configured.has(node) && !this.deleted.has(node);
+  }
+
+  /** The node's pod CIDR, known once it joined. */
+  podCidr(node: string): string | undefined {
+    return this.managed.get(node);
+  }
+
+  onNodeDeleted(listener: (node: string) => void): void {
+    this.deletedListeners.push(listener);
   }
 
   onApplicationBootstrap() {
@@ -41,10 +64,14 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
     const worker = async () => {
       for (let name = queue.shift(); name; name = queue.shift()) await this.join(name);
     };
-    await Promise.all(Array.from({ length: Math.min(JOIN_CONCURRENCY, queue.length) }, worker));
-    this.registered = true;
-    this.logger.log(`registered ${this.managed.size} nodes`);
-    this.timer = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
+    try {
+      await Promise.all(Array.from({ length: Math.min(JOIN_CONCURRENCY, queue.length) }, worker));
+      this.isRegistered = true;
+      this.logger.log(`registered ${this.managed.size} nodes`);
+      this.timer = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
+    } finally {
+      this.markRegistered();
+    }
   }
 
   private async join(name: string): Promise<void> {
@@ -57,8 +84,9 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        await request(this.client, COMMANDS.nodeJoin, cmd);
-        this.managed.add(name);
+        // A node that joined before (an agent restart) answers with its record, pod CIDR included.
+        const node = await request<NodeRecord>(this.client, COMMANDS.nodeJoin, cmd);
+        this.managed.set(name, node.podCIDR);
         return;
       } catch (e) {
         if (attempt >= 20) throw e;
@@ -69,10 +97,12 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
 
   private async heartbeat(): Promise<void> {
     try {
-      const reply = await request<{ unknown: string[] }>(this.client, COMMANDS.nodeHeartbeat, { names: [...this.managed] });
+      const reply = await request<{ unknown: string[] }>(this.client, COMMANDS.nodeHeartbeat, { names: [...this.managed.keys()] });
       for (const name of reply.unknown) {
-        this.managed.delete(name);
+        if (!this.managed.delete(name)) continue;
+        this.deleted.add(name);
         this.logger.log(`${name} was removed from the cluster; it is no longer simulated`);
+        for (const listener of this.deletedListeners) listener(name);
       }
     } catch (e) {
       this.logger.warn(`heartbeat failed, retrying next interval: ${(e as Error).message ?? JSON.stringify(e)}`);

@@ -2,8 +2,9 @@
 // and one command per change would cost more than the changes. A report is retried until accepted
 // (the scheduler records only what changed, so a repeat is harmless); a newer report of the same pod
 // replaces an older one still waiting.
+import { randomUUID } from 'node:crypto';
 import { isKubeStatus } from '@everynode/contracts';
-import type { PodStatusReport } from '@everynode/contracts';
+import type { PodStatusReport, ReportPodStatusCommand } from '@everynode/contracts';
 
 export type SendReports = (reports: PodStatusReport[]) => Promise<void>;
 
@@ -27,6 +28,13 @@ export interface StatusReporterStats {
 const DEFAULTS: StatusReporterOptions = { flushMs: 75, maxBatch: 1000, maxInFlight: 4, minBackoffMs: 200, maxBackoffMs: 10_000 };
 
 export const podKey = (r: { namespace: string; pod: string }) => `${r.namespace}/${r.pod}`;
+
+/** One command for a batch: a single node reports as itself, several as their agent. */
+export function reportCommand(reports: PodStatusReport[], agentId: string): ReportPodStatusCommand {
+  const node = reports[0]?.node;
+  const actor = reports.every((r) => r.node === node) ? `node:${node}` : `node-agent:${agentId}`;
+  return { meta: { actor, requestId: randomUUID(), request: 'pod status' }, reports };
+}
 
 /** A Status the scheduler answered with that no retry can change (a malformed report). */
 const isPermanent = (err: unknown) => isKubeStatus(err) && err.code >= 400 && err.code < 500 && err.code !== 409 && err.code !== 429;

@@ -1,7 +1,7 @@
 import { statusThrownBy } from '@everynode/contracts';
 import type { RecordedEvent } from '@everynode/contracts';
 import { decideJoin, decideLeave, decideReadiness, decideUpdate, NodeState } from './node.decider';
-import { evolveNode, initialNodeState } from './node.evolve';
+import { evolveNode, initialNodeState } from '@everynode/read-models';
 
 let ids = 0;
 const ctx = { newId: () => `id-${++ids}`, podCIDR: '10.64.0.0/24' };

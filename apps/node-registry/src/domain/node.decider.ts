@@ -1,4 +1,5 @@
 // Pure decisions of the node registry: (the node's current state, a command) -> the events to append.
+import type { NodeState } from '@everynode/read-models';
 import {
   badRequest,
   CommandMeta,
@@ -11,18 +12,12 @@ import {
   NodeLeft,
   NodeLeftReason,
   NodeReadinessChanged,
-  NodeRecord,
   NodeUpdated,
   notFound,
   Taint,
   UpdateNodeCommand,
 } from '@everynode/contracts';
 
-/** What the registry knows of one node stream: its version, and the node while it is a member. */
-export interface NodeState {
-  version: number;
-  node: NodeRecord | null;
-}
 
 export interface DecisionContext {
   newId: () => string;
@@ -128,3 +123,4 @@ export function decideReadiness(
 }
 
 export { metadataOf };
+export type { NodeState };

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { NodeRecord, RecordedEvent } from '@everynode/contracts';
 import { NodeState } from '../domain/node.decider';
-import { evolveNode, initialNodeState } from '../domain/node.evolve';
+import { evolveNode, initialNodeState } from '@everynode/read-models';
 
 @Injectable()
 export class NodeProjection {

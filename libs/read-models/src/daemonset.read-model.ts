@@ -1,6 +1,25 @@
-// Pure fold of one DaemonSet stream (live write-through and rebuild use the same function).
-import type { DaemonSetCreated, RecordedEvent } from '@everynode/contracts';
-import type { DaemonSetState } from './daemonset.decider';
+// Pure fold of one DaemonSet stream (the spec service's write-through, rebuilds, the gateway, the audit).
+import type { DaemonSet, DaemonSetCreated, RecordedEvent } from '@everynode/contracts';
+
+export interface StoredDaemonSet {
+  object: DaemonSet;
+  templateHash: string;
+  revision: number;
+  /** Every template this DaemonSet has run (its ControllerRevisions), newest revision number last. */
+  revisions: { hash: string; revision: number }[];
+  resourceVersion: string;
+}
+
+export interface DaemonSetState {
+  version: number;
+  record: StoredDaemonSet | null;
+}
+
+/** The object as clients see it: the stored spec plus its resourceVersion (a log position). */
+export const presentDaemonSet = (record: StoredDaemonSet): DaemonSet => ({
+  ...record.object,
+  metadata: { ...record.object.metadata, resourceVersion: record.resourceVersion },
+});
 
 export const initialDaemonSetState = (): DaemonSetState => ({ version: 0, record: null });
 

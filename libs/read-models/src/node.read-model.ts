@@ -1,6 +1,12 @@
-// Pure fold of one node stream: the same function serves the live write-through and a rebuild from the log.
-import type { NodeJoined, NodeReadinessChanged, NodeUpdated, RecordedEvent } from '@everynode/contracts';
-import type { NodeState } from './node.decider';
+// Pure fold of one node stream: the node registry's write-through, a rebuild from the log, the API
+// gateway's view and the audit's "state at a moment" all use this one function.
+import type { NodeJoined, NodeReadinessChanged, NodeRecord, NodeUpdated, RecordedEvent } from '@everynode/contracts';
+
+/** What is known of one node stream: its version, and the node while it is a member. */
+export interface NodeState {
+  version: number;
+  node: NodeRecord | null;
+}
 
 export const initialNodeState = (): NodeState => ({ version: 0, node: null });
 

@@ -1,0 +1,117 @@
+// The whole cluster as clients see it, folded from the log: namespaces, nodes, DaemonSets (with the
+// status the pure core computes), pods. The API gateway serves reads and watches from it; the audit
+// CLI folds it up to any position. Every change it reports carries the log position it happened at,
+// which is the resourceVersion clients see.
+import type { DaemonSet, DaemonSetStatus, PodRecord, RecordedEvent } from '@everynode/contracts';
+import { ClusterState, computeStatus, emptyCluster, evolve } from '@everynode/reconciler';
+import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet } from './daemonset.read-model';
+import { evolveNamespace, NamespaceState } from './namespace.read-model';
+import { evolveNode, initialNodeState, NodeState } from './node.read-model';
+import { evolvePods, podKey } from './pod.read-model';
+
+export type Resource = 'namespaces' | 'nodes' | 'daemonsets' | 'pods';
+
+export interface Change {
+  resource: Resource;
+  /** `name` for nodes and namespaces, `namespace/name` otherwise. */
+  key: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  position: number;
+}
+
+export type StoredPod = PodRecord & { version: number };
+
+const ZERO_STATUS: DaemonSetStatus = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+
+export class ClusterReadModel {
+  position = 0;
+  readonly namespaces = new Map<string, NamespaceState>();
+  readonly nodes = new Map<string, NodeState>();
+  readonly daemonSets = new Map<string, DaemonSetState>();
+  readonly pods = new Map<string, StoredPod>();
+  /** The pure core's view, for DaemonSet status. */
+  cluster: ClusterState = emptyCluster();
+  private readonly statuses = new Map<string, { status: DaemonSetStatus; position: number }>();
+  private readonly dirty = new Set<string>();
+  private allDirty = false;
+
+  /** Folds one event; returns what changed (DaemonSet status changes come from `flush`). */
+  apply(event: RecordedEvent): Change[] {
+    if (event.position <= this.position) return [];
+    this.position = event.position;
+    this.cluster = evolve(this.cluster, event);
+    const at = event.position;
+    const d = event.data as { name?: string; namespace?: string; pod?: string };
+    const stream = event.stream;
+    if (stream.startsWith('namespace-')) {
+      const before = this.namespaces.get(d.name!) ?? { version: 0, record: null };
+      const after = evolveNamespace(before, event);
+      this.namespaces.set(d.name!, after);
+      return [{ resource: 'namespaces', key: d.name!, type: changeType(before.record, after.record), position: at }];
+    }
+    if (stream.startsWith('node-')) {
+      const before = this.nodes.get(d.name!) ?? initialNodeState();
+      const after = evolveNode(before, event);
+      this.nodes.set(d.name!, after);
+      this.allDirty = true; // a node changes DESIRED of every DaemonSet that matches it
+      return [{ resource: 'nodes', key: d.name!, type: changeType(before.node, after.node), position: at }];
+    }
+    if (stream.startsWith('daemonset-')) {
+      const key = podKey(d.namespace!, d.name!);
+      const before = this.daemonSets.get(key) ?? initialDaemonSetState();
+      const after = evolveDaemonSet(before, event);
+      this.daemonSets.set(key, after);
+      if (after.record) this.dirty.add(key);
+      else this.statuses.delete(key);
+      return [{ resource: 'daemonsets', key, type: changeType(before.record, after.record), position: at }];
+    }
+    if (stream.startsWith('pod-')) {
+      const change = evolvePods(this.pods, event);
+      if (!change) return [];
+      const owner = this.cluster.pods.get(change.key)?.daemonSet ?? ownerKey(event);
+      if (owner) this.dirty.add(owner);
+      return [{ resource: 'pods', key: change.key, type: change.type, position: at }];
+    }
+    return [];
+  }
+
+  /** Recomputes the status of DaemonSets whose inputs changed; reports those whose status did change. */
+  flush(now: number): Change[] {
+    const keys = this.allDirty ? [...this.daemonSets.keys()] : [...this.dirty];
+    this.allDirty = false;
+    this.dirty.clear();
+    const changes: Change[] = [];
+    for (const key of keys) {
+      if (!this.daemonSets.get(key)?.record || !this.cluster.daemonSets.has(key)) continue;
+      const status = computeStatus(this.cluster, key, now);
+      const known = this.statuses.get(key);
+      if (known && sameStatus(known.status, status)) continue;
+      this.statuses.set(key, { status, position: this.position });
+      if (known) changes.push({ resource: 'daemonsets', key, type: 'MODIFIED', position: this.position });
+    }
+    return changes;
+  }
+
+  /** The DaemonSet as `kubectl get ds -o yaml` shows it: stored spec, computed status, resourceVersion. */
+  daemonSet(key: string): DaemonSet | undefined {
+    const record = this.daemonSets.get(key)?.record;
+    if (!record) return undefined;
+    const object = presentDaemonSet(record);
+    const status = this.statuses.get(key);
+    const rv = Math.max(Number(record.resourceVersion), status?.position ?? 0);
+    return { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) }, status: status?.status ?? ZERO_STATUS };
+  }
+}
+
+function changeType(before: unknown, after: unknown): Change['type'] {
+  if (!after) return 'DELETED';
+  return before ? 'MODIFIED' : 'ADDED';
+}
+
+function ownerKey(event: RecordedEvent): string | null {
+  const d = event.data as { namespace?: string; daemonSet?: string };
+  return d.daemonSet ? podKey(d.namespace!, d.daemonSet) : null;
+}
+
+const sameStatus = (a: DaemonSetStatus, b: DaemonSetStatus) =>
+  (Object.keys(b) as (keyof DaemonSetStatus)[]).every((k) => a[k] === b[k]) && Object.keys(a).length === Object.keys(b).length;
