@@ -74,7 +74,7 @@ export class PodRuntime implements OnApplicationShutdown {
       (key) => this.pods.has(key),
       (err, reports, willRetry) => {
         failed.inc({ retried: String(willRetry) });
-        this.logger.warn(`status report of ${reports.length} pods failed (${err?.message ?? JSON.stringify(err)}); ${willRetry ? 'retrying' : 'dropped'}`);
+        this.logger.warn(`status report of ${reports.length} pods failed (${(err as Error)?.message ?? JSON.stringify(err)}); ${willRetry ? 'retrying' : 'dropped'}`);
       },
     );
     metrics.gaugeFn('agent_pod_reports_queued', 'Pod status reports waiting to be sent.', () => this.reporter.backlog);
