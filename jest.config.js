@@ -15,7 +15,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   moduleNameMapper: {
-    '^@everynode/(contracts|event-store|messaging|reconciler|platform|read-models)$': '<rootDir>/libs/$1/src',
+    '^@everynode/(contracts|event-store|messaging|reconciler|platform|read-models|audit)$': '<rootDir>/libs/$1/src',
   },
   maxWorkers: 2,
   testTimeout: 60000,

@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const net = require('node:net');
 const http = require('node:http');
+const https = require('node:https');
 
 const root = path.resolve(__dirname, '..');
 const env = { ...process.env };
@@ -19,6 +20,7 @@ const SERVICES = [
   { name: 'daemonset-spec', portVar: 'DAEMONSET_SPEC_PORT', port: 8082 },
   { name: 'scheduler', portVar: 'SCHEDULER_PORT', port: 8083 },
   { name: 'node-agent', portVar: 'NODE_AGENT_PORT', port: 8084 },
+  { name: 'api-gateway', portVar: 'API_GATEWAY_PORT', port: 6443, https: true },
 ];
 
 function reachable(urlText, defaultPort) {
@@ -32,9 +34,10 @@ function reachable(urlText, defaultPort) {
   });
 }
 
-function ready(port) {
+function ready(port, secure) {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/readyz', timeout: 1000 }, (res) => {
+    const get = secure ? https.get : http.get;
+    const req = get({ host: '127.0.0.1', port, path: '/readyz', timeout: 1000, rejectUnauthorized: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -81,7 +84,7 @@ async function main() {
   process.stdout.write('starting');
   const deadline = Date.now() + 60_000;
   for (const svc of SERVICES) {
-    while (!(await ready(svc.port))) {
+    while (!(await ready(svc.port, svc.https))) {
       if (Date.now() > deadline) fail(`\n${svc.name} did not become ready within 60 s; see .everynode/logs/${svc.name}.log`);
       process.stdout.write('.');
       await new Promise((r) => setTimeout(r, 500));
@@ -94,14 +97,21 @@ async function main() {
     cli.on('exit', resolve);
   });
   console.log('everynode is running:');
-  for (const svc of SERVICES) console.log(`  ${svc.name.padEnd(15)} http://127.0.0.1:${svc.port}  (/healthz /readyz /metrics)`);
+  for (const svc of SERVICES) {
+    const scheme = svc.https ? 'https' : 'http';
+    console.log(`  ${svc.name.padEnd(15)} ${scheme}://127.0.0.1:${svc.port}  (${svc.https ? 'the Kubernetes API; ' : ''}/healthz /readyz /metrics)`);
+  }
   console.log(`  event log       ${env.DATABASE_URL} (schema event_log)`);
   console.log(`  events          ${env.NATS_URL} JetStream subjects ${env.NATS_PREFIX}.events.>`);
   console.log(`  logs            .everynode/logs/`);
-  console.log('\nNext:');
-  console.log('  npx everynode nodes                                   # the simulated nodes k8s-node01, k8s-node02');
-  console.log('  npx everynode apply -f examples/liberator.yaml        # one pod per node');
-  console.log('  npx everynode pods -n tkr-system');
+  const kubeconfig = path.join(env.EVERYNODE_HOME || path.join(root, '.everynode'), 'kubeconfig');
+  console.log('\nPoint kubectl at it:');
+  console.log(`  export KUBECONFIG=${kubeconfig}`);
+  console.log('  kubectl get nodes                                     # k8s-node01, k8s-node02');
+  console.log('  kubectl apply -f examples/liberator.yaml              # daemonset.apps/liberator created');
+  console.log('  kubectl get ds -n tkr-system                          # READY goes 0 -> 2 in a few seconds');
+  console.log('  kubectl get pod -n tkr-system -o wide');
+  console.log('\nAudit and operations: npx everynode help');
   console.log('\nCtrl-C stops the stack.');
 }
 

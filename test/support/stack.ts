@@ -50,8 +50,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 export class Stack {
-  readonly processes = new Map<ServiceName, ChildProcess>();
-  readonly ports = new Map<ServiceName, number>();
+  /** By instance: the service's name, or the name given to another process of it (e.g. a second node agent). */
+  readonly processes = new Map<string, ChildProcess>();
+  readonly ports = new Map<string, number>();
   readonly logDir: string;
   client!: JetStreamClient;
 
@@ -75,10 +76,10 @@ export class Stack {
     return stack;
   }
 
-  async start(service: ServiceName, extraEnv: Record<string, string> = {}): Promise<void> {
-    const port = this.ports.get(service) ?? (await freePort());
-    this.ports.set(service, port);
-    const log = createWriteStream(join(this.logDir, `${service}.log`), { flags: 'a' });
+  async start(service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service): Promise<void> {
+    const port = this.ports.get(instance) ?? (await freePort());
+    this.ports.set(instance, port);
+    const log = createWriteStream(join(this.logDir, `${instance}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -95,9 +96,9 @@ export class Stack {
     });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    this.processes.set(service, child);
-    await waitFor(`${service} /readyz (logs: ${this.logDir})`, async () => {
-      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}; see ${this.logDir}/${service}.log`);
+    this.processes.set(instance, child);
+    await waitFor(`${instance} /readyz (logs: ${this.logDir})`, async () => {
+      if (child.exitCode !== null) throw new Error(`${instance} exited with ${child.exitCode}; see ${this.logDir}/${instance}.log`);
       const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
       return res?.status === 200;
     }, 30_000, 200);
@@ -108,13 +109,13 @@ export class Stack {
   }
 
   /** SIGKILL: no shutdown hooks, nothing flushed — the crash case. */
-  async kill(service: ServiceName): Promise<void> {
-    const child = this.processes.get(service);
+  async kill(instance: string): Promise<void> {
+    const child = this.processes.get(instance);
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
-    this.processes.delete(service);
+    this.processes.delete(instance);
   }
 
   send<T>(pattern: string, data: unknown): Promise<T> {

@@ -1,10 +1,12 @@
 // `everynode`: operate a running stack from the shell over the same NATS commands the services serve.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { COMMANDS, isKubeStatus } from '@everynode/contracts';
 import type { DaemonSetRecord, DaemonSetStatus, KubeStatus, NamespaceRecord, NodeRecord, PodRecord, PropagationPolicy } from '@everynode/contracts';
 import { JetStreamClient, request } from '@everynode/messaging';
+import { exportCommand, Flags, historyCommand, logCommand, replayCommand, stateCommand, verifyCommand } from './audit/audit.commands';
 import { humanAge, table } from './format';
 
 const USAGE = `everynode — operate an everynode stack (NATS_URL, NATS_PREFIX as for npm start)
@@ -18,7 +20,40 @@ const USAGE = `everynode — operate an everynode stack (NATS_URL, NATS_PREFIX a
   everynode apply -f FILE [-n NAMESPACE]       create or update a DaemonSet from a manifest
   everynode ds [-n NAMESPACE]                  list DaemonSets with their status
   everynode delete ds NAME [-n NS] [--cascade=background|foreground|orphan]
-  everynode pods [-n NAMESPACE]                list pods`;
+  everynode pods [-n NAMESPACE]                list pods
+
+Audit (reads the event log in PostgreSQL: DATABASE_URL):
+  everynode log [--from POS] [--stream S] [--type T] [--follow] [-o table|json]
+  everynode history pod/NS/NAME | node/NAME | ds/NS/NAME   one object's timeline with its causes
+  everynode state [--at POSITION|RFC3339]      nodes, DaemonSets and pods as they were then
+  everynode replay [--to POS|TIME] [--verify]  rebuild every projection from the log (and compare)
+  everynode verify                             the log's hash chain and the cluster's invariants
+  everynode export [--from] [--to] > audit.ndjson`;
+
+const AUDIT: Record<string, (positional: string[], flags: Flags) => Promise<number>> = {
+  log: (_p, f) => logCommand(f),
+  history: (p) => historyCommand(p[0]),
+  state: (_p, f) => stateCommand(f),
+  replay: (_p, f) => replayCommand(f),
+  verify: () => verifyCommand(),
+  export: (_p, f) => exportCommand(f),
+};
+
+/** `--name value`, `--name=value`, `-o value`, and bare `--switch`. */
+function parseFlags(args: string[]): { positional: string[]; flags: Flags } {
+  const positional: string[] = [];
+  const flags: Flags = {};
+  const SWITCHES = new Set(['follow', 'verify']);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const m = a.match(/^--?([a-zA-Z-]+)(?:=(.*))?$/);
+    if (!m) positional.push(a);
+    else if (m[2] !== undefined) flags[m[1]] = m[2];
+    else if (SWITCHES.has(m[1])) flags[m[1]] = true;
+    else flags[m[1]] = args[++i];
+  }
+  return { positional, flags };
+}
 
 function flag(args: string[], names: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -37,12 +72,21 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
+  if (AUDIT[command]) {
+    try {
+      const { positional, flags } = parseFlags(args);
+      return await AUDIT[command](positional, flags);
+    } catch (error) {
+      console.error(describe(error));
+      return 1;
+    }
+  }
   const client = new JetStreamClient({
     servers: process.env.NATS_URL || 'nats://127.0.0.1:4222',
     prefix: process.env.NATS_PREFIX || 'everynode',
     timeoutMs: 15_000,
   });
-  const meta = () => ({ actor: `cli:${process.env.USER ?? 'unknown'}`, requestId: randomUUID(), request: `everynode ${argv.join(' ')}` });
+  const meta = () => ({ actor: `cli:${process.env.USER ?? userInfo().username}`, requestId: randomUUID(), request: `everynode ${argv.join(' ')}` });
   const send = <T>(pattern: string, data: unknown) => request<T>(client, pattern, data);
   try {
     const namespace = flag(args, ['-n', '--namespace']);

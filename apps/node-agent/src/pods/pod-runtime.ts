@@ -39,6 +39,13 @@ interface LocalPod extends Assignment {
 }
 
 const PHASES: PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
+/** The scheduler's answer to a batch of reports: `unknown` are pods it no longer has. */
+interface ReportReply {
+  recorded: number;
+  unchanged: number;
+  unknown: string[];
+}
+
 /** A finished pod's sandbox is gone: its address (still shown in its status) is free for others. */
 const holdsIp = (pod: LocalPod) => pod.podIP !== undefined && pod.phase !== 'Failed' && pod.phase !== 'Succeeded';
 /** How soon a pod whose node has not joined yet (no pod CIDR) tries to start again. */
@@ -68,8 +75,10 @@ export class PodRuntime implements OnApplicationShutdown {
     const failed = metrics.counter('agent_pod_report_failures_total', 'Pod status report batches that failed.');
     this.reporter = new StatusReporter(
       async (batch) => {
-        await request(client, COMMANDS.podReportStatus, reportCommand(batch, config.agentId));
+        const reply = await request<ReportReply>(client, COMMANDS.podReportStatus, reportCommand(batch, config.agentId));
         sent.inc({}, batch.length);
+        // Removed meanwhile: its PodRemoved is on the way, and nothing of it runs here any more.
+        for (const key of reply?.unknown ?? []) this.dropGone(key);
       },
       (key) => this.pods.has(key),
       (err, reports, willRetry) => {
@@ -179,6 +188,11 @@ export class PodRuntime implements OnApplicationShutdown {
     this.reporter.forget(pod.key);
     this.pods.delete(pod.key);
     this.count(pod.phase, -1);
+  }
+
+  private dropGone(key: string): void {
+    const pod = this.pods.get(key);
+    if (pod) this.drop(pod);
   }
 
   private dropNode(node: string): void {

@@ -1,0 +1,61 @@
+// Writes go to the owning service as NATS commands. The reply is returned only once the read model
+// has folded the log up to where it stood after the command, so the answer and the next GET agree.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { internalError, isKubeStatus, KubeStatusError, serviceUnavailable } from '@everynode/contracts';
+import type { CommandMeta } from '@everynode/contracts';
+import { EventStore } from '@everynode/event-store';
+import { type JetStreamClient, request } from '@everynode/messaging';
+import { COMMAND_CLIENT } from '../config/tokens';
+import { ClusterView } from '../read-model/cluster-view.service';
+
+/** Who asks, and the request line for the audit trail. */
+export interface Caller {
+  user: string;
+  request: string;
+}
+
+@Injectable()
+export class CommandBus {
+  private readonly logger = new Logger('Commands');
+
+  constructor(
+    @Inject(COMMAND_CLIENT) private readonly client: JetStreamClient,
+    private readonly store: EventStore,
+    private readonly view: ClusterView,
+  ) {}
+
+  /** Sends `pattern` with `payload` plus the command meta; throws KubeStatusError on any refusal. */
+  async send<T>(pattern: string, payload: Record<string, unknown>, caller: Caller): Promise<T> {
+    const meta: CommandMeta = { actor: caller.user, requestId: randomUUID(), request: caller.request };
+    let reply: T;
+    try {
+      reply = await request<T>(this.client, pattern, { ...payload, meta });
+    } catch (error) {
+      throw this.translate(pattern, error);
+    }
+    await this.settle();
+    return reply;
+  }
+
+  /** Waits until the read model has folded everything committed so far. */
+  async settle(): Promise<void> {
+    let head: number;
+    try {
+      head = await this.store.headPosition();
+    } catch (error) {
+      throw serviceUnavailable(`the event log is not reachable: ${(error as Error).message}`);
+    }
+    await this.view.waitFor(head);
+  }
+
+  private translate(pattern: string, error: unknown): KubeStatusError {
+    if (isKubeStatus(error)) return new KubeStatusError(error);
+    if (error instanceof Error) {
+      // Timeouts, no responders, a closed connection: the service (or NATS) is not there right now.
+      return serviceUnavailable(`the service for ${pattern} did not answer (${error.name}: ${error.message}); try again`);
+    }
+    this.logger.error(`unexpected reply to ${pattern}: ${JSON.stringify(error)}`);
+    return internalError(`the service for ${pattern} failed: ${JSON.stringify(error)}`);
+  }
+}

@@ -1,0 +1,47 @@
+// Every failure leaves as a Kubernetes Status object with the HTTP code it carries: kubectl prints its
+// message (`Error from server (NotFound): ...`). Unknown paths answer like the API server does.
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { failure, internalError, KubeStatusError } from '@everynode/contracts';
+import type { KubeStatus } from '@everynode/contracts';
+import type { HttpRequest, HttpResponse } from './http-types';
+import { sendJson } from './respond';
+
+export const notFoundPath = () =>
+  new KubeStatusError(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+
+export const methodNotAllowed = (method: string) =>
+  new KubeStatusError(failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`));
+
+export const unsupportedMediaType = (type: string, supported: string[]) =>
+  new KubeStatusError(failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`, { kind: type || '<none>' }));
+
+export function statusOf(error: unknown): KubeStatus | null {
+  if (error instanceof KubeStatusError) return error.status;
+  if (error instanceof HttpException) {
+    const code = error.getStatus();
+    if (code === 404) return notFoundPath().status;
+    if (code === 413) return failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    if (code < 500) return failure(code, 'BadRequest', error.message);
+  }
+  return null;
+}
+
+@Catch()
+export class KubeErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<HttpResponse>();
+    const req = host.switchToHttp().getRequest<HttpRequest>();
+    let status = statusOf(error);
+    if (!status) {
+      this.logger.error(`${req.method} ${req.originalUrl} failed: ${(error as Error)?.stack ?? String(error)}`);
+      status = internalError(`an error on the server ("${(error as Error)?.message ?? 'unknown'}") has prevented the request from succeeding`).status;
+    }
+    if (res.headersSent) {
+      res.end(); // a watch already streaming: nothing sensible left to send
+      return;
+    }
+    sendJson(res, status.code, status);
+  }
+}

@@ -1,0 +1,69 @@
+// Request bodies, read by hand: the API takes JSON, YAML (server-side apply), three patch flavours and
+// protobuf, each decided by its Content-Type, so no generic body parser runs in front of the handlers.
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, failure, KubeStatusError } from '@everynode/contracts';
+
+/** The API server's default request body limit (3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export const tooLarge = () => new KubeStatusError(failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+
+export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(tooLarge());
+        return; // keep draining so the 413 can still be written
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => !failed && resolve(Buffer.concat(chunks)));
+    req.on('error', (err) => !failed && reject(badRequest(`reading the request body failed: ${err.message}`)));
+  });
+}
+
+/** The media type of a Content-Type header, lowercased, without parameters. */
+export const mediaType = (header: string | undefined) => (header ?? '').split(';', 1)[0].trim().toLowerCase();
+
+export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+export function parseJsonBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  if (!text.trim()) throw badRequest('the request body is empty: send a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+  }
+}
+
+export function parseYamlBody(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  if (!text.trim()) throw badRequest('the request body is empty: send a YAML or JSON object');
+  try {
+    // JSON is YAML; aliases are refused so a small body cannot expand into a huge one.
+    return parseYaml(text, { maxAliasCount: 0, uniqueKeys: true });
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+  }
+}
+
+/** A JSON (or, for the media types that allow it, YAML) object body. */
+export function parseObjectBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const type = mediaType(contentType);
+  const value = type === 'application/yaml' || type === 'application/apply-patch+yaml' ? parseYamlBody(body) : parseJsonBody(body);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw badRequest('the request body must be a JSON object');
+  return value as Record<string, unknown>;
+}

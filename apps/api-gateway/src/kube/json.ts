@@ -1,0 +1,27 @@
+// Plain-JSON helpers shared by the patch functions. Objects come from request bodies, so a key such as
+// `__proto__` must stay an ordinary own property, never reach a prototype.
+
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const hasOwn = (object: JsonObject, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
+
+export const getOwn = (object: JsonObject, key: string): Json | undefined => (hasOwn(object, key) ? object[key] : undefined);
+
+export function setOwn(object: JsonObject, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
+}
+
+/** A deep copy through JSON, which also drops `undefined` members the way a request body would. */
+export const cloneJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The JSON type of a value as Go's reflect sees decoded JSON: maps, slices, strings, numbers, bools, nil. */
+export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+export const kindOf = (value: Json): JsonKind =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as 'object' | 'string' | 'number' | 'boolean');
