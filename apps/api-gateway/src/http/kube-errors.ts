@@ -6,14 +6,7 @@ import type { KubeStatus } from '@everynode/contracts';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { sendJson } from './respond';
 
-export const notFoundPath = () =>
-  new KubeStatusError(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
-
-export const methodNotAllowed = (method: string) =>
-  new KubeStatusError(failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`));
-
-export const unsupportedMediaType = (type: string, supported: string[]) =>
-  new KubeStatusError(failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')}`, { kind: type || '<none>' }));
+export const notFoundPath = () => new KubeStatusError(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
 
 export function statusOf(error: unknown): KubeStatus | null {
   if (error instanceof KubeStatusError) return error.status;

@@ -4,13 +4,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
-import type { JoinNodeCommand, NodeRecord } from '@everynode/contracts';
+import type { JoinNodesCommand, NodeRecord } from '@everynode/contracts';
 import { JetStreamClient, request } from '@everynode/messaging';
 import { MetricsRegistry, Readiness } from '@everynode/platform';
 import type { AgentConfig } from '../config/agent-config';
 
 export const AGENT_CONFIG = Symbol('AGENT_CONFIG');
-const JOIN_CONCURRENCY = 64;
+/** Nodes per registration command: one transaction, well under NATS' 1 MiB message limit. */
+const JOIN_BATCH = 500;
 
 @Injectable()
 export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,13 +60,10 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
+  /** Registers in batches (one transaction each), so thousands of nodes join in seconds. */
   private async registerAll(): Promise<void> {
-    const queue = [...this.config.nodes];
-    const worker = async () => {
-      for (let name = queue.shift(); name; name = queue.shift()) await this.join(name);
-    };
     try {
-      await Promise.all(Array.from({ length: Math.min(JOIN_CONCURRENCY, queue.length) }, worker));
+      for (let i = 0; i < this.config.nodes.length; i += JOIN_BATCH) await this.join(this.config.nodes.slice(i, i + JOIN_BATCH));
       this.isRegistered = true;
       this.logger.log(`registered ${this.managed.size} nodes`);
       this.timer = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
@@ -74,19 +72,21 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async join(name: string): Promise<void> {
-    const cmd: JoinNodeCommand = {
-      meta: { actor: `node:${name}`, requestId: randomUUID(), request: 'node registration' },
-      name,
-      labels: { 'node.kubernetes.io/instance-type': 'simulated' },
-      addresses: [{ type: 'Hostname', address: name }],
-      nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'everynode simulated kubelet', kernelVersion: 'simulated', containerRuntimeVersion: 'simulated://1.0' },
+  private async join(names: string[]): Promise<void> {
+    const cmd: JoinNodesCommand = {
+      meta: { actor: `node-agent:${this.config.agentId}`, requestId: randomUUID(), request: 'node registration' },
+      nodes: names.map((name) => ({
+        name,
+        labels: { 'node.kubernetes.io/instance-type': 'simulated' },
+        addresses: [{ type: 'Hostname', address: name }],
+        nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'everynode simulated kubelet', kernelVersion: 'simulated', containerRuntimeVersion: 'simulated://1.0' },
+      })),
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        // A node that joined before (an agent restart) answers with its record, pod CIDR included.
-        const node = await request<NodeRecord>(this.client, COMMANDS.nodeJoin, cmd);
-        this.managed.set(name, node.podCIDR);
+        // Nodes that joined before (an agent restart) answer with their records, pod CIDRs included.
+        const nodes = await request<NodeRecord[]>(this.client, COMMANDS.nodeJoinMany, cmd);
+        for (const node of nodes) this.managed.set(node.name, node.podCIDR);
         return;
       } catch (e) {
         if (attempt >= 20) throw e;

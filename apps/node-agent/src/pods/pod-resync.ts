@@ -2,7 +2,7 @@
 // pods the scheduler assigned and converges on them — a missed event or a restart never leaves drift.
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { COMMANDS } from '@everynode/contracts';
-import type { PodRecord } from '@everynode/contracts';
+import type { PodList, PodRecord } from '@everynode/contracts';
 import { JetStreamClient, request } from '@everynode/messaging';
 import { MetricsRegistry } from '@everynode/platform';
 import type { AgentConfig } from '../config/agent-config';
@@ -59,10 +59,19 @@ export class PodResync implements OnApplicationShutdown {
 
   private async resync(): Promise<void> {
     try {
-      const list = await request<{ items: PodRecord[]; resourceVersion: string }>(this.client, COMMANDS.podList, {});
-      const position = Number(list.resourceVersion);
-      if (!Number.isSafeInteger(position)) throw new Error(`pod list without a usable resourceVersion (${list.resourceVersion})`);
-      this.runtime.resync(list.items, position);
+      // Paged, and only this agent's nodes: a cluster's pods do not fit in one NATS message.
+      const nodes = this.config.nodes;
+      const items: PodRecord[] = [];
+      let position: number | undefined;
+      let next: string | undefined;
+      do {
+        const page: PodList = await request<PodList>(this.client, COMMANDS.podList, { nodes, ...(next ? { continue: next } : {}) });
+        position ??= Number(page.resourceVersion); // the first page's position: later pages only add newer facts
+        items.push(...page.items);
+        next = page.continue;
+      } while (next);
+      if (!Number.isSafeInteger(position)) throw new Error('pod list without a usable resourceVersion');
+      this.runtime.resync(items, position!);
       this.resyncs.inc({ result: 'ok' });
     } catch (e) {
       this.resyncs.inc({ result: 'failed' });

@@ -235,7 +235,7 @@ export class PodRuntime implements OnApplicationShutdown {
   /** After a list: when the log disagrees with what runs here and no report is waiting, report again. */
   private reportIfUnrecorded(pod: LocalPod, rec: PodRecord): void {
     pod.position = Math.max(pod.position, Number(rec.resourceVersion) || 0);
-    if (pod.phase === 'Pending' || this.reporter.isQueued(pod.key)) return;
+    if (pod.phase === 'Pending' || this.reporter.isPending(pod.key)) return;
     const same = rec.phase === pod.phase && rec.ready === pod.ready && rec.podIP === pod.podIP && rec.restarts === pod.restarts;
     if (!same) this.report(pod);
   }

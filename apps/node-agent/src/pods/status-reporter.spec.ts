@@ -75,11 +75,24 @@ describe('StatusReporter', () => {
     reporter.report(running('b'));
     await sleep(10);
     expect(reporter.backlog).toBe(1); // only the live pod waits for a retry
-    expect(reporter.isQueued(podKey({ namespace: 'default', pod: 'a' }))).toBe(true);
+    expect(reporter.isPending(podKey({ namespace: 'default', pod: 'a' }))).toBe(true);
     await sleep(60);
     expect(calls).toBe(2);
     expect(reporter.backlog).toBe(0);
     expect(reporter.stats.rejected).toBe(1);
+  });
+
+  it('knows a report is pending while it waits and while it is on the wire', async () => {
+    let accept = () => {};
+    const reporter = new StatusReporter(() => new Promise<void>((r) => (accept = r)), () => true, undefined, { flushMs: 5 });
+    reporter.report(running('a'));
+    expect(reporter.isPending('default/a')).toBe(true);
+    await sleep(20);
+    expect(reporter.backlog).toBe(0);
+    expect(reporter.isPending('default/a')).toBe(true);
+    accept();
+    await sleep(0);
+    expect(reporter.isPending('default/a')).toBe(false);
   });
 
   it('forgets a waiting report of a removed pod, and sends what is left on close', async () => {

@@ -43,6 +43,8 @@ export class StatusReporter {
   readonly stats: StatusReporterStats = { sent: 0, batches: 0, failedBatches: 0, rejected: 0 };
   private readonly opts: StatusReporterOptions;
   private readonly queued = new Map<string, PodStatusReport>();
+  /** Pods with a report on the wire: how many batches carry one. */
+  private readonly inFlight = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
   private backoffMs = 0;
   private timer?: NodeJS.Timeout;
@@ -70,8 +72,9 @@ export class StatusReporter {
     this.queued.delete(key);
   }
 
-  isQueued(key: string): boolean {
-    return this.queued.has(key);
+  /** A report of this pod is waiting or on the wire. */
+  isPending(key: string): boolean {
+    return this.queued.has(key) || this.inFlight.has(key);
   }
 
   get backlog(): number {
@@ -111,12 +114,18 @@ export class StatusReporter {
   }
 
   private sendBatch(batch: PodStatusReport[]): void {
+    for (const r of batch) this.inFlight.set(podKey(r), (this.inFlight.get(podKey(r)) ?? 0) + 1);
     const sending: Promise<void> = this.send(batch).then(
       () => this.accepted(batch),
       (err) => this.failed(batch, err),
     );
     const tracked = sending.finally(() => {
       this.sending.delete(tracked);
+      for (const r of batch) {
+        const n = this.inFlight.get(podKey(r))! - 1;
+        if (n) this.inFlight.set(podKey(r), n);
+        else this.inFlight.delete(podKey(r));
+      }
       if (this.queued.size) this.schedule();
     });
     this.sending.add(tracked);

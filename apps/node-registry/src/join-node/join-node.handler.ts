@@ -2,7 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
-import type { JoinNodeCommand, NodeRecord } from '@everynode/contracts';
+import type { JoinNodeCommand, JoinNodesCommand, NodeRecord } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
 import { decideJoin } from '../domain/node.decider';
 import { LeaseTable } from '../heartbeat/lease.table';
@@ -28,5 +28,20 @@ export class JoinNodeHandler {
     );
     this.leases.renew(cmd.name);
     return state.node!;
+  }
+
+  /** Thousands of nodes of one agent register in one transaction and one append batch. */
+  @MessagePattern(COMMANDS.nodeJoinMany)
+  async joinMany(@Payload() cmd: JoinNodesCommand): Promise<NodeRecord[]> {
+    const byName = new Map(cmd.nodes.map((n) => [n.name, n]));
+    const states = await this.writer.write([...byName.keys()], async (name, state, manager) => {
+      const node = byName.get(name)!;
+      return decideJoin(state, { ...node, meta: cmd.meta }, {
+        newId: randomUUID,
+        podCIDR: state.node || node.podCIDR ? '' : await this.projection.nextPodCidr(manager),
+      });
+    });
+    for (const name of byName.keys()) this.leases.renew(name);
+    return [...byName.keys()].map((name) => states.get(name)!.node!);
   }
 }

@@ -1,7 +1,10 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { COMMANDS, notFound } from '@everynode/contracts';
-import type { DaemonSetStatus, ListPodsQuery, PodRecord } from '@everynode/contracts';
+import type { DaemonSetStatus, ListPodsQuery, PodList } from '@everynode/contracts';
+
+/** Pods per page: 2000 records stay well under NATS' 1 MiB message limit. */
+const MAX_PAGE = 2000;
 import { KubeStatusRpcFilter } from '@everynode/platform';
 import { computeStatus } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
@@ -12,10 +15,18 @@ import { ClusterCache } from '../cluster/cluster.cache';
 export class PodQueries {
   constructor(private readonly cache: ClusterCache) {}
 
+  /** Paged by pod key (`namespace/name`): the continue token is the last key of the page. */
   @MessagePattern(COMMANDS.podList)
-  async list(@Payload() q: ListPodsQuery): Promise<{ items: PodRecord[]; resourceVersion: string }> {
+  async list(@Payload() q: ListPodsQuery = {}): Promise<PodList> {
     await this.cache.catchUp();
-    return { items: this.cache.podRecords(q ?? {}), resourceVersion: String(this.cache.position) };
+    const limit = Math.min(Math.max(1, q.limit ?? MAX_PAGE), MAX_PAGE);
+    const nodes = q.nodes ? new Set(q.nodes) : null;
+    const all = this.cache.podRecords(q).filter((p) => !nodes || nodes.has(p.node));
+    const start = q.continue ? all.findIndex((p) => `${p.namespace}/${p.name}` > q.continue!) : 0;
+    const items = start < 0 ? [] : all.slice(start, start + limit);
+    const more = start >= 0 && start + limit < all.length;
+    const last = items[items.length - 1];
+    return { items, resourceVersion: String(this.cache.position), ...(more ? { continue: `${last.namespace}/${last.name}` } : {}) };
   }
 
   @MessagePattern(COMMANDS.daemonSetStatus)

@@ -14,6 +14,7 @@ export interface CommandMeta {
 
 export const COMMANDS = {
   nodeJoin: 'node.join',
+  nodeJoinMany: 'node.join-many',
   nodeUpdate: 'node.update',
   nodeLeave: 'node.leave',
   nodeHeartbeat: 'node.heartbeat',
@@ -99,6 +100,26 @@ export interface ListPodsQuery {
   namespace?: string;
   daemonSet?: string;
   node?: string;
+  /** Only pods on these nodes (a node agent's share). */
+  nodes?: string[];
+  /** Page size (default and maximum 2000: a NATS message holds at most 1 MiB). */
+  limit?: number;
+  /** The `continue` token of the previous page. */
+  continue?: string;
+}
+
+export interface PodList {
+  items: PodRecord[];
+  /** The log position the list reflects. */
+  resourceVersion: string;
+  /** Present when more pods follow: pass it back as `continue`. */
+  continue?: string;
+}
+
+/** Many nodes registering at once (a node agent with thousands of nodes): one transaction. */
+export interface JoinNodesCommand {
+  meta: CommandMeta;
+  nodes: Omit<JoinNodeCommand, 'meta'>[];
 }
 
 export interface NodeRecord {

@@ -1,0 +1,111 @@
+// Turns async functions into grpc-js handlers: authentication and the admin check first, then the call;
+// any failure leaves as the gRPC status of its Kubernetes Status. Streams end when the client cancels
+// or the server stops.
+import { randomUUID } from 'node:crypto';
+import type { handleServerStreamingCall, handleUnaryCall, ServerSurfaceCall, ServerWritableStream } from '@grpc/grpc-js';
+import type { CommandMeta } from '@everynode/contracts';
+import type { GrpcDeps, GrpcUser } from './grpc-deps';
+import { forbidden, toGrpcError, unauthenticated } from './grpc-errors';
+
+/** `write` calls change the cluster and need the admin role; `read` calls any valid token. */
+export type Access = 'read' | 'write';
+
+export interface CallContext {
+  user: GrpcUser;
+  /** `/everynode.v1.DaemonSets/Apply` */
+  method: string;
+  /** Sends a NATS command as this user, then waits until the read model shows its effects. */
+  command<T>(pattern: string, payload: Record<string, unknown>): Promise<T>;
+}
+
+export interface StreamContext<M> extends CallContext {
+  /** Aborted when the client cancels or the server stops. */
+  signal: AbortSignal;
+  /** Writes and waits while the client is slow (or until the stream is aborted). */
+  send(message: M): Promise<void>;
+  /** Writes without waiting (live watch events: they are few and must not reorder). */
+  write(message: M): void;
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export class CallHandlers {
+  private readonly streams = new Set<AbortController>();
+
+  constructor(private readonly deps: GrpcDeps) {}
+
+  unary<Req, Res>(access: Access, fn: (request: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      this.context(call, access)
+        .then((ctx) => fn(call.request, ctx))
+        .then(
+          (response) => callback(null, response),
+          (error) => callback(toGrpcError(error)),
+        );
+    };
+  }
+
+  serverStream<Req, Res>(access: Access, fn: (request: Req, ctx: StreamContext<Res>) => Promise<void>): handleServerStreamingCall<Req, Res> {
+    return (call) => {
+      const controller = new AbortController();
+      this.streams.add(controller);
+      call.on('cancelled', () => controller.abort());
+      this.context(call, access)
+        .then((ctx) =>
+          fn(call.request, {
+            ...ctx,
+            signal: controller.signal,
+            send: (message) => writeWhenReady(call, message, controller.signal),
+            write: (message) => void call.write(message),
+          }),
+        )
+        .then(
+          () => !call.cancelled && call.end(),
+          (error) => !call.cancelled && call.emit('error', toGrpcError(error)),
+        )
+        .finally(() => this.streams.delete(controller));
+    };
+  }
+
+  /** Server shutdown: every open stream returns and ends with OK. */
+  endStreams(): void {
+    for (const controller of this.streams) controller.abort();
+  }
+
+  private async context(call: ServerSurfaceCall, access: Access): Promise<CallContext> {
+    const method = call.getPath();
+    const header = call.metadata.get('authorization')[0];
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) throw unauthenticated();
+    const user = await this.deps.authenticate(token);
+    if (!user) throw unauthenticated('Unauthorized: the bearer token is not valid');
+    if (access === 'write' && user.role !== 'admin') throw forbidden(user.name, method);
+    return {
+      user,
+      method,
+      command: async <T>(pattern: string, payload: Record<string, unknown>) => {
+        const meta: CommandMeta = { actor: user.name, requestId: randomUUID(), request: `grpc ${method}` };
+        const reply = await this.deps.send<T>(pattern, { ...payload, meta });
+        await this.deps.view.waitForHead();
+        return reply;
+      },
+    };
+  }
+}
+
+function writeWhenReady<M>(call: ServerWritableStream<unknown, M>, message: M, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || call.write(message)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    call.once('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Resolves when `signal` aborts. */
+export const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));

@@ -1,0 +1,39 @@
+// PATCH bodies by Content-Type: JSON merge patch, strategic merge patch, JSON patch. (Server-side
+// apply, `application/apply-patch+yaml`, needs the field manager and create-on-missing: see callers.)
+import { badRequest } from '@everynode/contracts';
+import { applyMergePatch, applyStrategicMergePatch, PATCH_TYPES, unsupportedMediaType } from '../kube';
+import { applyJsonPatch } from './json-patch';
+import { mediaType, parseJsonBody } from './raw-body';
+
+export const APPLY_PATCH = 'application/apply-patch+yaml';
+
+export function patchTypeOf(contentType: string | undefined): string {
+  const type = mediaType(contentType);
+  if (!PATCH_TYPES.includes(type)) throw unsupportedMediaType(PATCH_TYPES);
+  return type;
+}
+
+/** `current` with the patch applied (inputs untouched); the result must still be an object. */
+export function applyPatch(type: string, current: object, body: Buffer): Record<string, unknown> {
+  const patch = parseJsonBody(body);
+  let result: unknown;
+  switch (type) {
+    case 'application/merge-patch+json':
+      result = applyMergePatch(current, patch);
+      break;
+    case 'application/strategic-merge-patch+json':
+      result = applyStrategicMergePatch(current, patch);
+      break;
+    case 'application/json-patch+json':
+      result = applyJsonPatch(current, patch);
+      break;
+    default:
+      throw unsupportedMediaType(PATCH_TYPES);
+  }
+  if (result === null || typeof result !== 'object' || Array.isArray(result)) throw badRequest('the patched object is not a JSON object');
+  return result as Record<string, unknown>;
+}
+
+/** A patch that names a resourceVersion is a precondition; one that does not is retried on conflicts. */
+export const resourceVersionOf = (object: Record<string, unknown>) =>
+  ((object.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion as string | undefined) || undefined;

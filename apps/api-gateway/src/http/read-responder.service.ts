@@ -1,0 +1,64 @@
+// GET and LIST answers in the representation the client asked for: a Table (kubectl get), a
+// PartialObjectMetadata(List), or the plain object / `<Kind>List`.
+import { Injectable } from '@nestjs/common';
+import { failure, KubeStatusError } from '@everynode/contracts';
+import { matchesFields, matchesLabels, partialObjectMetadata, selectableFields, toTable } from '../kube';
+import { ClusterView } from '../read-model/cluster-view.service';
+import type { KindInfo, KubeObject } from '../read-model/kinds';
+import { KubeObjects } from '../read-model/kube-objects.service';
+import { representation, TABLE_CONTENT_TYPE } from './accept';
+import type { HttpRequest, HttpResponse } from './http-types';
+import type { ListOptions } from './list-options';
+import { sendJson } from './respond';
+
+export const matchesOptions = (kind: KindInfo, object: KubeObject, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>) =>
+  matchesLabels(opts.labelSelector, object.metadata.labels) && matchesFields(opts.fieldSelector, selectableFields(kind.kind, object));
+
+/** `resourceVersion` ahead of the model: wait a little (a write just committed), as the watch cache does. */
+export async function awaitResourceVersion(view: ClusterView, rv: string | undefined): Promise<void> {
+  const wanted = rv ? Number(rv) : 0;
+  if (wanted <= view.position) return;
+  try {
+    await view.waitFor(wanted, 3000);
+  } catch {
+    throw new KubeStatusError(
+      failure(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${view.position}`, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      }),
+    );
+  }
+}
+
+@Injectable()
+export class ReadResponder {
+  constructor(
+    private readonly view: ClusterView,
+    private readonly objects: KubeObjects,
+  ) {}
+
+  async list(req: HttpRequest, res: HttpResponse, kind: KindInfo, namespace: string | undefined, opts: ListOptions): Promise<void> {
+    await awaitResourceVersion(this.view, opts.resourceVersion);
+    const rv = String(this.view.position);
+    const items = this.objects.list(kind, namespace).filter((o) => matchesOptions(kind, o, opts));
+    switch (representation(req.headers.accept)) {
+      case 'table':
+        return sendJson(res, 200, toTable(kind.kind, items.map((object) => ({ object, now: Date.now() })), rv, { includeObject: opts.includeObject }), TABLE_CONTENT_TYPE);
+      case 'partial':
+        return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: rv }, items: items.map(partialObjectMetadata) });
+      case 'json':
+        return sendJson(res, 200, { kind: kind.listKind, apiVersion: kind.apiVersion, metadata: { resourceVersion: rv }, items });
+    }
+  }
+
+  /** One object (already looked up, or returned by a write) in the asked representation. */
+  object(req: HttpRequest, res: HttpResponse, kind: KindInfo, object: KubeObject, code = 200, includeObject: ListOptions['includeObject'] = 'Metadata'): void {
+    switch (representation(req.headers.accept)) {
+      case 'table':
+        return sendJson(res, code, toTable(kind.kind, [{ object, now: Date.now() }], object.metadata.resourceVersion ?? '', { includeObject }), TABLE_CONTENT_TYPE);
+      case 'partial':
+        return sendJson(res, code, partialObjectMetadata(object));
+      case 'json':
+        return sendJson(res, code, object);
+    }
+  }
+}
