@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,13 +16,29 @@ import { createTestDatabase, TestDatabase } from '@everynode/platform';
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ROOT = resolve(__dirname, '..', '..');
 
-export type ServiceName = 'node-registry' | 'daemonset-spec' | 'scheduler' | 'node-agent';
+export type ServiceName = 'node-registry' | 'daemonset-spec' | 'scheduler' | 'node-agent' | 'api-gateway';
 const PORT_VAR: Record<ServiceName, string> = {
   'node-registry': 'NODE_REGISTRY_PORT',
   'daemonset-spec': 'DAEMONSET_SPEC_PORT',
   scheduler: 'SCHEDULER_PORT',
   'node-agent': 'NODE_AGENT_PORT',
+  'api-gateway': 'API_GATEWAY_PORT',
 };
+/** Services that serve HTTPS (their /readyz is probed without verifying the self-signed certificate). */
+const HTTPS_SERVICES = new Set<ServiceName>(['api-gateway']);
+
+/** Status code of GET https://127.0.0.1:<port><path>, or null when nothing answers. */
+function httpsStatus(port: number, path: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path, rejectUnauthorized: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? null);
+    });
+    req.on('error', () => resolve(null));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -54,6 +71,8 @@ export class Stack {
   readonly processes = new Map<string, ChildProcess>();
   readonly ports = new Map<string, number>();
   readonly logDir: string;
+  /** EVERYNODE_HOME of the api-gateway: its CA, tokens.json and kubeconfig. */
+  readonly gatewayHome: string;
   client!: JetStreamClient;
 
   private constructor(
@@ -63,6 +82,7 @@ export class Stack {
   ) {
     this.logDir = join(tmpdir(), `everynode-e2e-${prefix}`);
     mkdirSync(this.logDir, { recursive: true });
+    this.gatewayHome = join(this.logDir, 'home');
   }
 
   static async create(label: string, env: Record<string, string> = {}): Promise<Stack> {
@@ -89,6 +109,7 @@ export class Stack {
         [PORT_VAR[service]]: String(port),
         RESYNC_INTERVAL_MS: '2000',
         LOG_LEVEL: 'log',
+        ...(service === 'api-gateway' ? { EVERYNODE_HOME: this.gatewayHome } : {}),
         ...this.env,
         ...extraEnv,
       },
@@ -99,6 +120,7 @@ export class Stack {
     this.processes.set(instance, child);
     await waitFor(`${instance} /readyz (logs: ${this.logDir})`, async () => {
       if (child.exitCode !== null) throw new Error(`${instance} exited with ${child.exitCode}; see ${this.logDir}/${instance}.log`);
+      if (HTTPS_SERVICES.has(service)) return (await httpsStatus(port, '/readyz')) === 200;
       const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
       return res?.status === 200;
     }, 30_000, 200);

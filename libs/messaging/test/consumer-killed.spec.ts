@@ -35,7 +35,7 @@ describe('a consumer killed mid-stream and restarted', () => {
   });
 
   function startConsumer(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--require', join(FIXTURES, 'register.js'), join(FIXTURES, 'consumer-main.ts')], {
+    const child = spawn(process.execPath, ['--require', join(__dirname, '..', '..', '..', 'scripts', 'ts-register.js'), join(FIXTURES, 'consumer-main.ts')], {
       env: { ...process.env, DATABASE_URL: db.url, NATS_URL, PREFIX: prefix, DURABLE: 'killed', ACK_WAIT_MS: '2000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

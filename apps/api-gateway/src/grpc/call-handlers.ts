@@ -2,7 +2,7 @@
 // any failure leaves as the gRPC status of its Kubernetes Status. Streams end when the client cancels
 // or the server stops.
 import { randomUUID } from 'node:crypto';
-import type { handleServerStreamingCall, handleUnaryCall, ServerSurfaceCall, ServerWritableStream } from '@grpc/grpc-js';
+import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { CommandMeta } from '@everynode/contracts';
 import type { GrpcDeps, GrpcUser } from './grpc-deps';
 import { forbidden, toGrpcError, unauthenticated } from './grpc-errors';
@@ -72,7 +72,7 @@ export class CallHandlers {
     for (const controller of this.streams) controller.abort();
   }
 
-  private async context(call: ServerSurfaceCall, access: Access): Promise<CallContext> {
+  private async context(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata' | 'getPath'>, access: Access): Promise<CallContext> {
     const method = call.getPath();
     const header = call.metadata.get('authorization')[0];
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;

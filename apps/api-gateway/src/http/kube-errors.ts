@@ -38,3 +38,21 @@ export class KubeErrorFilter implements ExceptionFilter {
     sendJson(res, status.code, status);
   }
 }
+
+/** 422 with field causes: `Node "n" is invalid: metadata.labels: Invalid value: ...`. */
+export function invalid(kind: string, name: string, causes: { field: string; message: string }[], group?: string): KubeStatusError {
+  const lines = causes.map((c) => `${c.field}: ${c.message}`);
+  const summary = lines.length === 1 ? lines[0] : `[${lines.join(', ')}]`;
+  return new KubeStatusError(
+    failure(422, 'Invalid', `${kind} "${name}" is invalid: ${summary}`, {
+      name,
+      ...(group ? { group } : {}),
+      kind,
+      causes: causes.map((c) => ({ reason: 'FieldValueInvalid', message: c.message, field: c.field })),
+    }),
+  );
+}
+
+/** A body whose metadata.name differs from the URL's. */
+export const nameMismatch = (inBody: unknown, inUrl: string) =>
+  new KubeStatusError(failure(400, 'BadRequest', `the name of the object (${String(inBody)}) does not match the name on the URL (${inUrl})`));

@@ -23,9 +23,8 @@ export const KINDS: Record<Resource, KindInfo> = {
 };
 
 /** Any object the API returns: always with apiVersion and kind (kubectl refuses objects without). */
-export interface KubeObject {
+export type KubeObject = {
   apiVersion: string;
   kind: string;
   metadata: { name?: string; namespace?: string; labels?: Record<string, string>; resourceVersion?: string; [k: string]: unknown };
-  [k: string]: unknown;
-}
+};

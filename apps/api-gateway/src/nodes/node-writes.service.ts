@@ -1,0 +1,119 @@
+// Node writes: labels, taints and cordon (`kubectl label`, `taint`, `cordon`) become one node.update
+// command with the node's new sets; delete is node.leave; create registers a node.
+import { Injectable } from '@nestjs/common';
+import { alreadyExists, badRequest, COMMANDS, conflict, KubeStatusError } from '@everynode/contracts';
+import type { Taint } from '@everynode/contracts';
+import { type Caller, CommandBus } from '../commands/command-bus.service';
+import { invalid, nameMismatch } from '../http/kube-errors';
+import { APPLY_PATCH, applyPatch, patchTypeOf, resourceVersionOf } from '../http/patch';
+import { parseObjectBody, parseYamlBody } from '../http/raw-body';
+import { serverSideApply } from '../kube';
+// Not re-exported by kube/index.ts (yet): the label rules of k8s.io/apimachinery validation.
+import { labelValueErrors, qualifiedNameErrors } from '../kube/label-validation';
+import { KINDS, type KubeObject } from '../read-model/kinds';
+import { KubeObjects } from '../read-model/kube-objects.service';
+
+const NODES = KINDS.nodes;
+const PATCH_ATTEMPTS = 5;
+
+type Body = Record<string, unknown> & { metadata?: { name?: unknown; labels?: unknown; resourceVersion?: unknown }; spec?: { taints?: unknown; unschedulable?: unknown } };
+
+/** metadata.labels checked as the API server checks them (ValidateLabels). */
+export function validLabels(kind: string, name: string, labels: unknown): Record<string, string> {
+  if (labels === undefined || labels === null) return {};
+  if (typeof labels !== 'object' || Array.isArray(labels)) throw badRequest('metadata.labels must be a map of strings');
+  const causes: { field: string; message: string }[] = [];
+  for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
+    if (typeof value !== 'string') throw badRequest(`metadata.labels.${key} must be a string`);
+    for (const e of qualifiedNameErrors(key)) causes.push({ field: 'metadata.labels', message: `Invalid value: ${JSON.stringify(key)}: ${e}` });
+    for (const e of labelValueErrors(value)) causes.push({ field: 'metadata.labels', message: `Invalid value: ${JSON.stringify(value)}: ${e}` });
+  }
+  if (causes.length) throw invalid(kind, name, causes);
+  return labels as Record<string, string>;
+}
+
+function taintsOf(spec: Body['spec']): Taint[] {
+  const taints = spec?.taints ?? [];
+  if (!Array.isArray(taints)) throw badRequest('spec.taints must be a list');
+  return taints as Taint[];
+}
+
+@Injectable()
+export class NodeWrites {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly objects: KubeObjects,
+  ) {}
+
+  async create(body: Buffer, contentType: string | undefined, caller: Caller): Promise<KubeObject> {
+    const node = parseObjectBody(body, contentType) as Body & { status?: Record<string, unknown> };
+    const name = node.metadata?.name;
+    if (typeof name !== 'string' || !name) throw badRequest('Node "" is invalid: metadata.name: Required value: name or generateName is required');
+    if (this.objects.get(NODES, undefined, name)) throw alreadyExists('nodes', name);
+    const spec = (node.spec ?? {}) as Record<string, unknown>;
+    await this.bus.send(
+      COMMANDS.nodeJoin,
+      {
+        name,
+        labels: validLabels('Node', name, node.metadata?.labels),
+        taints: taintsOf(node.spec),
+        unschedulable: spec.unschedulable === true,
+        ...(typeof spec.podCIDR === 'string' ? { podCIDR: spec.podCIDR } : {}),
+        ...(node.status?.addresses ? { addresses: node.status.addresses } : {}),
+        ...(node.status?.capacity ? { capacity: node.status.capacity } : {}),
+        ...(node.status?.nodeInfo ? { nodeInfo: node.status.nodeInfo } : {}),
+      },
+      caller,
+    );
+    return this.objects.require(NODES, undefined, name);
+  }
+
+  /** PUT: the body is the whole node; only labels, taints and unschedulable are writable. */
+  async replace(name: string, body: Buffer, contentType: string | undefined, caller: Caller): Promise<KubeObject> {
+    const next = parseObjectBody(body, contentType) as Body;
+    return this.update(name, this.objects.require(NODES, undefined, name), next, caller);
+  }
+
+  /** PATCH: applied to the node as read; retried on a conflict unless the patch named a resourceVersion. */
+  async patch(name: string, body: Buffer, contentType: string | undefined, fieldManager: string | undefined, caller: Caller): Promise<KubeObject> {
+    const type = patchTypeOf(contentType);
+    for (let attempt = 1; ; attempt++) {
+      const current = this.objects.require(NODES, undefined, name);
+      const next = (
+        type === APPLY_PATCH ? serverSideApply(current, parseYamlBody(body) as object, fieldManager ?? '') : applyPatch(type, current, body)
+      ) as Body;
+      try {
+        return await this.update(name, current, next, caller);
+      } catch (error) {
+        const retry = error instanceof KubeStatusError && error.status.reason === 'Conflict' && !resourceVersionOf(next) && attempt < PATCH_ATTEMPTS;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  async delete(name: string, caller: Caller): Promise<KubeObject> {
+    const node = this.objects.require(NODES, undefined, name);
+    await this.bus.send(COMMANDS.nodeLeave, { name }, caller);
+    return node;
+  }
+
+  private async update(name: string, current: KubeObject, next: Body, caller: Caller): Promise<KubeObject> {
+    if (next.metadata?.name !== undefined && next.metadata.name !== name) throw nameMismatch(next.metadata.name, name);
+    const rv = resourceVersionOf(next);
+    if (rv && rv !== current.metadata.resourceVersion) {
+      throw conflict('nodes', name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    await this.bus.send(
+      COMMANDS.nodeUpdate,
+      {
+        name,
+        labels: validLabels('Node', name, next.metadata?.labels),
+        taints: taintsOf(next.spec),
+        unschedulable: next.spec?.unschedulable === true,
+        resourceVersion: current.metadata.resourceVersion,
+      },
+      caller,
+    );
+    return this.objects.require(NODES, undefined, name);
+  }
+}

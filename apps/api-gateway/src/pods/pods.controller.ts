@@ -1,0 +1,38 @@
+import { Controller, Delete, Get, Param, Req, Res } from '@nestjs/common';
+import { callerOf } from '../http/caller';
+import type { HttpRequest, HttpResponse } from '../http/http-types';
+import { ReadResponder } from '../http/read-responder.service';
+import { ResourceReads } from '../http/resource-reads.service';
+import { KINDS } from '../read-model/kinds';
+import { PodWrites } from './pod-writes.service';
+
+const PODS = KINDS.pods;
+
+@Controller()
+export class PodsController {
+  constructor(
+    private readonly reads: ResourceReads,
+    private readonly responder: ReadResponder,
+    private readonly writes: PodWrites,
+  ) {}
+
+  @Get(['api/v1/pods', 'api/v1/watch/pods'])
+  listAll(@Req() req: HttpRequest, @Res() res: HttpResponse) {
+    return this.reads.collection(req, res, PODS);
+  }
+
+  @Get(['api/v1/namespaces/:namespace/pods', 'api/v1/watch/namespaces/:namespace/pods'])
+  list(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('namespace') namespace: string) {
+    return this.reads.collection(req, res, PODS, namespace);
+  }
+
+  @Get(['api/v1/namespaces/:namespace/pods/:name', 'api/v1/watch/namespaces/:namespace/pods/:name', 'api/v1/namespaces/:namespace/pods/:name/status'])
+  get(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('namespace') namespace: string, @Param('name') name: string) {
+    return this.reads.one(req, res, PODS, namespace, name);
+  }
+
+  @Delete('api/v1/namespaces/:namespace/pods/:name')
+  async delete(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('namespace') namespace: string, @Param('name') name: string) {
+    this.responder.object(req, res, PODS, await this.writes.delete(namespace, name, callerOf(req)));
+  }
+}

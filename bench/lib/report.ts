@@ -1,0 +1,58 @@
+// Progress on stderr and the figures of a run, printed as a table and kept as JSON under bench/results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Figure {
+  scenario: string;
+  metric: string;
+  value: number;
+  unit: string;
+  /** The figure as a share of the machine's own limit measured in the same run, when one applies. */
+  ratio?: { of: string; value: number };
+  goal?: string;
+}
+
+export const figures: Figure[] = [];
+
+export function record(f: Figure): void {
+  figures.push(f);
+  progress(`${f.scenario}: ${f.metric} = ${format(f.value)} ${f.unit}${f.ratio ? ` (${(f.ratio.value * 100).toFixed(0)}% of ${f.ratio.of})` : ''}`);
+}
+
+export function progress(line: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+const format = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+
+export function printTable(): string {
+  const rows = figures.map((f) => [
+    f.scenario,
+    f.metric,
+    `${format(f.value)} ${f.unit}`,
+    f.ratio ? `${(f.ratio.value * 100).toFixed(0)}% of ${f.ratio.of}` : '',
+    f.goal ?? '',
+  ]);
+  const header = ['SCENARIO', 'METRIC', 'VALUE', 'VS MACHINE LIMIT', 'GOAL'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function saveResults(params: object): string {
+  const dir = join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: machine(), params, figures }, null, 2));
+  return file;
+}
+
+function machine() {
+  const os = require('node:os');
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

@@ -1,0 +1,95 @@
+// converge: N nodes already joined, then M DaemonSets applied at once. Time until every placement is
+// durable in the log, and until every pod is Ready; placements/s; peak RSS of each service.
+import { randomUUID } from 'node:crypto';
+import { COMMANDS } from '@everynode/contracts';
+import { Stack, waitFor } from '../../test/support/stack';
+import { progress, record } from '../lib/report';
+import { RssSampler } from '../lib/rss';
+
+export interface ConvergeParams {
+  nodes: number;
+  daemonSets: number;
+  /** Decisions/s the machine allows (from `limits`), for the ratio. */
+  limit?: number;
+}
+
+export const meta = () => ({ actor: 'bench', requestId: randomUUID(), request: 'bench' });
+
+export const daemonSetManifest = (name: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name, namespace: 'bench' },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'agent', image: `example/${name}:1`, resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } },
+  },
+});
+
+async function count(stack: Stack, sql: string): Promise<number> {
+  const [row] = await stack.db.adminDataSource.query(sql);
+  return Number(row.n);
+}
+
+/** Starts a stack with an agent of N nodes, returns it converged with no DaemonSet yet. */
+export async function clusterOf(nodes: number, label: string): Promise<Stack> {
+  const stack = await Stack.create(label, {
+    RESYNC_INTERVAL_MS: '60000',
+    NODE_LEASE_DURATION_MS: '600000',
+    HEARTBEAT_INTERVAL_MS: '20000',
+    POD_START_DELAY_MS: '1000',
+    LOG_LEVEL: 'warn',
+  });
+  await stack.startAll();
+  await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'bench' });
+  const started = Date.now();
+  await stack.start('node-agent', { SIM_NODES: String(nodes), AGENT_ID: 'bench' });
+  await waitFor(`${nodes} nodes`, async () => (await count(stack, 'SELECT count(*) AS n FROM node_registry.nodes WHERE record IS NOT NULL')) === nodes, 300_000, 200);
+  progress(`converge: ${nodes} nodes joined in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return stack;
+}
+
+export async function converge(p: ConvergeParams, keep = false): Promise<Stack | undefined> {
+  const stack = await clusterOf(p.nodes, 'bench_converge');
+  const total = p.nodes * p.daemonSets;
+  const rss = new RssSampler(new Map([...stack.ports].map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]))).start();
+  try {
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: p.daemonSets }, (_, i) =>
+        stack.send(COMMANDS.daemonSetApply, { meta: meta(), manifest: daemonSetManifest(`ds-${String(i + 1).padStart(2, '0')}`) }),
+      ),
+    );
+    let last = 0;
+    await waitFor('every placement durable', async () => {
+      const n = await count(stack, 'SELECT count(*) AS n FROM scheduler.placements');
+      if (n - last >= total / 10) progress(`converge: ${n}/${total} placed`);
+      last = n;
+      return n >= total;
+    }, 600_000, 50);
+    const scheduled = (Date.now() - t0) / 1000;
+    record({ scenario: 'converge', metric: `time to ${total} placements durable`, value: scheduled, unit: 's', goal: '<= 10 s (stretch 6 s)' });
+    const rate = total / scheduled;
+    record({
+      scenario: 'converge',
+      metric: 'placements per second',
+      value: Math.round(rate),
+      unit: '/s',
+      ...(p.limit ? { ratio: { of: 'append+publish limit', value: rate / p.limit } } : {}),
+      goal: '>= 40% of the limit',
+    });
+    await waitFor('every pod Ready', async () => {
+      const n = await count(stack, `SELECT count(DISTINCT stream) AS n FROM event_log.events WHERE type = 'PodStatusChanged' AND data->>'ready' = 'true'`);
+      progress(`converge: ${n}/${total} ready`);
+      return n >= total;
+    }, 600_000, 1000);
+    record({ scenario: 'converge', metric: `time to ${total} pods Ready`, value: (Date.now() - t0) / 1000, unit: 's' });
+    await rss.sample();
+    for (const [name, bytes] of rss.peaks) {
+      record({ scenario: 'converge', metric: `peak RSS ${name}`, value: Math.round(bytes / 2 ** 20), unit: 'MiB', ...(name === 'scheduler' ? { goal: '< 1024 MiB' } : {}) });
+    }
+    return keep ? stack : undefined;
+  } finally {
+    rss.stop();
+    if (!keep) await stack.teardown();
+  }
+}
