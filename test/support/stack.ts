@@ -96,11 +96,12 @@ export class Stack {
     return stack;
   }
 
-  async start(service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service): Promise<void> {
+  async start(service: ServiceName, extraEnv: Record<string, string> = {}, instance: string = service, nodeArgs: string[] = []): Promise<void> {
     const port = this.ports.get(instance) ?? (await freePort());
     this.ports.set(instance, port);
+    if (service === 'api-gateway' && !this.ports.has(`${instance}-grpc`)) this.ports.set(`${instance}-grpc`, await freePort());
     const log = createWriteStream(join(this.logDir, `${instance}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], {
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', service, 'main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: this.db.url,
@@ -109,7 +110,7 @@ export class Stack {
         [PORT_VAR[service]]: String(port),
         RESYNC_INTERVAL_MS: '2000',
         LOG_LEVEL: 'log',
-        ...(service === 'api-gateway' ? { EVERYNODE_HOME: this.gatewayHome } : {}),
+        ...(service === 'api-gateway' ? { EVERYNODE_HOME: this.gatewayHome, GRPC_PORT: String(this.ports.get(`${instance}-grpc`)) } : {}),
         ...this.env,
         ...extraEnv,
       },

@@ -26,6 +26,7 @@ import { PodsController } from './pods/pods.controller';
 import { ClusterView } from './read-model/cluster-view.service';
 import { KubeObjects } from './read-model/kube-objects.service';
 import { WatchService } from './watch/watch.service';
+import { GrpcApiHost } from './grpc/grpc-api.host';
 
 /** Ready = the log is reachable, NATS answers, and the read model has caught up with the log. */
 @Injectable()
@@ -91,6 +92,7 @@ export class GatewayModule {
         DaemonSetWrites,
         AuthenticateMiddleware,
         RequestLogMiddleware,
+        GrpcApiHost,
       ],
     };
   }

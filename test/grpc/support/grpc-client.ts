@@ -52,6 +52,7 @@ export function collect<T = any>(client: grpc.Client, method: string, request: o
   const stream: grpc.ClientReadableStream<T> = (client as any)[method](request, bearer(token));
   const items: T[] = [];
   let failed: grpc.ServiceError | undefined;
+  stream.on('data', (item: T) => items.push(item));
   const ended = new Promise<T[]>((resolve, reject) => {
     stream.on('end', () => resolve(items));
     stream.on('error', (error: grpc.ServiceError) => reject((failed = error)));

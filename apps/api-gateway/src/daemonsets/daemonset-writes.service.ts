@@ -6,8 +6,8 @@ import { badRequest, COMMANDS, conflict, KubeStatusError, notFound } from '@ever
 import type { DaemonSet } from '@everynode/contracts';
 import { type Caller, CommandBus } from '../commands/command-bus.service';
 import { nameMismatch } from '../http/kube-errors';
-import { APPLY_PATCH, applyPatch, patchTypeOf, resourceVersionOf } from '../http/patch';
-import { mediaType, parseObjectBody, parseYamlBody, PROTOBUF } from '../http/raw-body';
+import { APPLY_PATCH, appliedConfiguration, applyPatch, patchNamesVersion, patchTypeOf, resourceVersionOf } from '../http/patch';
+import { mediaType, parseObjectBody, PROTOBUF } from '../http/raw-body';
 import { serverSideApply, unsupportedMediaType } from '../kube';
 import { ClusterView } from '../read-model/cluster-view.service';
 import { KINDS, type KubeObject } from '../read-model/kinds';
@@ -73,28 +73,23 @@ export class DaemonSetWrites {
   ): Promise<WriteResult> {
     const type = patchTypeOf(contentType);
     if (type === APPLY_PATCH && !opts.fieldManager) throw badRequest('PATCH apply requires the fieldManager query parameter');
+    const applied = type === APPLY_PATCH ? appliedConfiguration(body, name) : undefined;
+    const patched = (base: object | undefined): Manifest =>
+      applied ? (serverSideApply(base, applied, opts.fieldManager!) as Manifest) : applyPatch(type, base!, body);
     for (let attempt = 1; ; attempt++) {
       const current = this.objects.get(DS, namespace, name);
-      let next: Manifest | undefined;
       try {
-        if (type === APPLY_PATCH) {
-          const applied = parseYamlBody(body);
-          if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw badRequest('the applied configuration must be an object');
-          const appliedName = (applied as { metadata?: { name?: unknown } }).metadata?.name;
-          if (appliedName !== undefined && appliedName !== name) throw nameMismatch(appliedName, name);
-          next = serverSideApply(current, applied, opts.fieldManager!) as Manifest;
-          if (!current) {
-            const created = await this.send(namespace, { ...next, metadata: { ...(next.metadata as object), name } }, 'create', opts.dryRun, caller);
-            return { object: created, code: 201 };
-          }
-        } else {
-          if (!current) throw notFound(RESOURCE, name);
-          next = applyPatch(type, current, body);
+        if (!current) {
+          if (!applied) throw notFound(RESOURCE, name);
+          const next = patched(undefined);
+          const created = await this.send(namespace, { ...next, metadata: { ...(next.metadata as object), name } }, 'create', opts.dryRun, caller);
+          return { object: created, code: 201 };
         }
-        return { object: await this.update(namespace, name, current, next, opts.dryRun, caller), code: 200 };
+        return { object: await this.update(namespace, name, current, patched(current), opts.dryRun, caller), code: 200 };
       } catch (error) {
-        const again = attempt < PATCH_ATTEMPTS && retryable(error, ['Conflict', 'AlreadyExists']) && !resourceVersionOf(next ?? {});
+        const again = attempt < PATCH_ATTEMPTS && retryable(error, ['Conflict', 'AlreadyExists']) && !(current && patchNamesVersion(patched, current));
         if (!again) throw error;
+        await this.bus.settle(); // read what the winner wrote before patching again
       }
     }
   }

@@ -3,6 +3,7 @@
 // or the server stops.
 import { randomUUID } from 'node:crypto';
 import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { isKubeStatus, KubeStatusError, serviceUnavailable } from '@everynode/contracts';
 import type { CommandMeta } from '@everynode/contracts';
 import type { GrpcDeps, GrpcUser } from './grpc-deps';
 import { forbidden, toGrpcError, unauthenticated } from './grpc-errors';
@@ -85,7 +86,10 @@ export class CallHandlers {
       method,
       command: async <T>(pattern: string, payload: Record<string, unknown>) => {
         const meta: CommandMeta = { actor: user.name, requestId: randomUUID(), request: `grpc ${method}` };
-        const reply = await this.deps.send<T>(pattern, { ...payload, meta });
+        const reply = await this.deps.send<T>(pattern, { ...payload, meta }).catch((error) => {
+          // A refusal is a Status; anything else (timeout, no responders) means the service is not there now.
+          throw isKubeStatus(error) || error instanceof KubeStatusError ? error : serviceUnavailable(`the service for ${pattern} did not answer (${error?.message ?? error}); try again`);
+        });
         await this.deps.view.waitForHead();
         return reply;
       },

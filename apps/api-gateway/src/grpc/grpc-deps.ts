@@ -25,7 +25,10 @@ export interface GrpcView {
 export interface GrpcDeps {
   /** The user a bearer token belongs to, or null. */
   authenticate(token: string): GrpcUser | null | Promise<GrpcUser | null>;
-  /** A NATS command (`COMMANDS.x`); rejects with a Kubernetes Status (object or KubeStatusError) when refused. */
+  /**
+   * A NATS command (`COMMANDS.x`) whose `data` already carries `meta`. Rejects with a Kubernetes Status
+   * (object or KubeStatusError) when refused; any other rejection is answered as UNAVAILABLE.
+   */
   send<T>(pattern: string, data: unknown): Promise<T>;
   view: GrpcView;
   /** The event log, for the audit calls and for resuming watches. */

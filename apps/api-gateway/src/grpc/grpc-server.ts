@@ -12,6 +12,14 @@ import { defaultProtoDir, loadProtos } from './proto-files';
 
 export const DEFAULT_GRPC_PORT = 6444;
 
+/** `GRPC_PORT` (default 6444), checked. */
+export function grpcPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.GRPC_PORT || String(DEFAULT_GRPC_PORT);
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`GRPC_PORT=${raw} is not a port: set it to a number from 0 to 65535 (default ${DEFAULT_GRPC_PORT}).`);
+  return port;
+}
+
 export interface GrpcServerOptions {
   /** 0 picks a free port (see GrpcApi.port). */
   port: number;

@@ -1,4 +1,4 @@
-export { createGrpcServer, DEFAULT_GRPC_PORT, type GrpcApi, type GrpcServerOptions } from './grpc-server';
+export { createGrpcServer, DEFAULT_GRPC_PORT, grpcPort, type GrpcApi, type GrpcServerOptions } from './grpc-server';
 export type { GrpcDeps, GrpcRole, GrpcUser, GrpcView } from './grpc-deps';
 export { grpcCodeOf, statusFromMetadata, STATUS_METADATA_KEY, toGrpcError } from './grpc-errors';
 export { defaultProtoDir, LOADER_OPTIONS, PROTO_FILES } from './proto-files';

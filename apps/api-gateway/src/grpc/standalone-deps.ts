@@ -1,7 +1,6 @@
 // GrpcDeps built from a database URL, NATS and a token table: for tests and a gRPC server without the
 // gateway. The gateway passes its own ClusterView, CommandBus and TokenAuthenticator instead.
 import { createHash } from 'node:crypto';
-import { isKubeStatus, serviceUnavailable } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import { JetStreamClient, request } from '@everynode/messaging';
 import { createDataSource } from '@everynode/platform';
@@ -39,14 +38,7 @@ export async function createStandaloneGrpcDeps(opts: StandaloneGrpcDepsOptions):
   }
   return {
     authenticate: (token) => users.get(sha256(token)) ?? null,
-    async send<T>(pattern: string, data: unknown): Promise<T> {
-      try {
-        return await request<T>(client, pattern, data);
-      } catch (error) {
-        // A Status is the service's refusal; anything else means it (or NATS) is not there right now.
-        throw isKubeStatus(error) ? error : serviceUnavailable(`the service for ${pattern} did not answer (${(error as Error)?.message ?? error}); try again`).status;
-      }
-    },
+    send: <T>(pattern: string, data: unknown) => request<T>(client, pattern, data),
     view,
     store,
     async close() {

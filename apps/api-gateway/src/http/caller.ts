@@ -6,5 +6,4 @@ import { describeRequest } from './request-info';
 export const callerOf = (req: HttpRequest): Caller => ({ user: req.user?.name ?? 'anonymous', request: describeRequest(req.method ?? 'GET', req.originalUrl) });
 
 /** `?dryRun=All`: validate and answer, change nothing. */
-export const isDryRun = (url: string, body?: { dryRun?: unknown }) =>
-  /(?:^|[?&])dryRun=All(?:&|$)/.test(url.slice(url.indexOf('?') + 1)) || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'));
+export const isDryRun = (url: string) => url.includes('?') && new URLSearchParams(url.slice(url.indexOf('?') + 1)).getAll('dryRun').includes('All');

@@ -3,7 +3,8 @@
 import { badRequest } from '@everynode/contracts';
 import { applyMergePatch, applyStrategicMergePatch, PATCH_TYPES, unsupportedMediaType } from '../kube';
 import { applyJsonPatch } from './json-patch';
-import { mediaType, parseJsonBody } from './raw-body';
+import { nameMismatch } from './kube-errors';
+import { mediaType, parseJsonBody, parseYamlBody } from './raw-body';
 
 export const APPLY_PATCH = 'application/apply-patch+yaml';
 
@@ -34,6 +35,27 @@ export function applyPatch(type: string, current: object, body: Buffer): Record<
   return result as Record<string, unknown>;
 }
 
-/** A patch that names a resourceVersion is a precondition; one that does not is retried on conflicts. */
 export const resourceVersionOf = (object: Record<string, unknown>) =>
   ((object.metadata as { resourceVersion?: unknown } | undefined)?.resourceVersion as string | undefined) || undefined;
+
+/**
+ * Whether a patch names a resourceVersion itself (a precondition: a conflict is the client's to
+ * handle) or not (the server retries on a conflict): its result on the object without one tells.
+ */
+export function patchNamesVersion(patch: (base: object) => Record<string, unknown>, current: { metadata: object }): boolean {
+  const { resourceVersion: _ignored, ...metadata } = current.metadata as { resourceVersion?: unknown };
+  try {
+    return resourceVersionOf(patch({ ...current, metadata })) !== undefined;
+  } catch {
+    return true; // e.g. a JSON patch that tests the resourceVersion
+  }
+}
+
+/** The body of a server-side apply (`application/apply-patch+yaml`): an object, for this name. */
+export function appliedConfiguration(body: Buffer, name: string): object {
+  const applied = parseYamlBody(body);
+  if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw badRequest('the applied configuration must be an object');
+  const appliedName = (applied as { metadata?: { name?: unknown } }).metadata?.name;
+  if (appliedName !== undefined && appliedName !== name) throw nameMismatch(appliedName, name);
+  return applied;
+}

@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { callerOf } from '../http/caller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { readRawBody } from '../http/raw-body';
 import { ReadResponder } from '../http/read-responder.service';
 import { ResourceReads } from '../http/resource-reads.service';
+import { methodNotAllowed } from '../kube';
 import { KINDS } from '../read-model/kinds';
 import { NamespaceWrites } from './namespace-writes.service';
 
@@ -31,6 +32,17 @@ export class NamespacesController {
   async create(@Req() req: HttpRequest, @Res() res: HttpResponse) {
     const created = await this.writes.create(await readRawBody(req), req.headers['content-type'], callerOf(req));
     this.responder.object(req, res, NS, created, 201);
+  }
+
+  /** No command changes a namespace's labels yet. */
+  @Put('api/v1/namespaces/:name')
+  replace() {
+    throw methodNotAllowed('update', 'namespaces');
+  }
+
+  @Patch('api/v1/namespaces/:name')
+  patch() {
+    throw methodNotAllowed('patch', 'namespaces');
   }
 
   @Delete('api/v1/namespaces/:name')

@@ -5,8 +5,8 @@ import { alreadyExists, badRequest, COMMANDS, conflict, KubeStatusError } from '
 import type { Taint } from '@everynode/contracts';
 import { type Caller, CommandBus } from '../commands/command-bus.service';
 import { invalid, nameMismatch } from '../http/kube-errors';
-import { APPLY_PATCH, applyPatch, patchTypeOf, resourceVersionOf } from '../http/patch';
-import { parseObjectBody, parseYamlBody } from '../http/raw-body';
+import { APPLY_PATCH, appliedConfiguration, applyPatch, patchNamesVersion, patchTypeOf, resourceVersionOf } from '../http/patch';
+import { parseObjectBody } from '../http/raw-body';
 import { serverSideApply } from '../kube';
 // Not re-exported by kube/index.ts (yet): the label rules of k8s.io/apimachinery validation.
 import { labelValueErrors, qualifiedNameErrors } from '../kube/label-validation';
@@ -77,16 +77,16 @@ export class NodeWrites {
   /** PATCH: applied to the node as read; retried on a conflict unless the patch named a resourceVersion. */
   async patch(name: string, body: Buffer, contentType: string | undefined, fieldManager: string | undefined, caller: Caller): Promise<KubeObject> {
     const type = patchTypeOf(contentType);
+    const applied = type === APPLY_PATCH ? appliedConfiguration(body, name) : undefined;
+    const patched = (base: object): Body => (applied ? (serverSideApply(base, applied, fieldManager ?? '') as Body) : applyPatch(type, base, body));
     for (let attempt = 1; ; attempt++) {
       const current = this.objects.require(NODES, undefined, name);
-      const next = (
-        type === APPLY_PATCH ? serverSideApply(current, parseYamlBody(body) as object, fieldManager ?? '') : applyPatch(type, current, body)
-      ) as Body;
       try {
-        return await this.update(name, current, next, caller);
+        return await this.update(name, current, patched(current), caller);
       } catch (error) {
-        const retry = error instanceof KubeStatusError && error.status.reason === 'Conflict' && !resourceVersionOf(next) && attempt < PATCH_ATTEMPTS;
+        const retry = error instanceof KubeStatusError && error.status.reason === 'Conflict' && attempt < PATCH_ATTEMPTS && !patchNamesVersion(patched, current);
         if (!retry) throw error;
+        await this.bus.settle(); // read what the winner wrote before patching again
       }
     }
   }

@@ -1,8 +1,9 @@
-import { Controller, Delete, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { callerOf } from '../http/caller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
 import { ReadResponder } from '../http/read-responder.service';
 import { ResourceReads } from '../http/resource-reads.service';
+import { methodNotAllowed } from '../kube';
 import { KINDS } from '../read-model/kinds';
 import { PodWrites } from './pod-writes.service';
 
@@ -29,6 +30,22 @@ export class PodsController {
   @Get(['api/v1/namespaces/:namespace/pods/:name', 'api/v1/watch/namespaces/:namespace/pods/:name', 'api/v1/namespaces/:namespace/pods/:name/status'])
   get(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('namespace') namespace: string, @Param('name') name: string) {
     return this.reads.one(req, res, PODS, namespace, name);
+  }
+
+  // Pods belong to their DaemonSet: they are changed through it, not one by one.
+  @Post('api/v1/namespaces/:namespace/pods')
+  create() {
+    throw methodNotAllowed('create', 'pods');
+  }
+
+  @Put(['api/v1/namespaces/:namespace/pods/:name', 'api/v1/namespaces/:namespace/pods/:name/status'])
+  replace() {
+    throw methodNotAllowed('update', 'pods');
+  }
+
+  @Patch(['api/v1/namespaces/:namespace/pods/:name', 'api/v1/namespaces/:namespace/pods/:name/status'])
+  patch() {
+    throw methodNotAllowed('patch', 'pods');
   }
 
   @Delete('api/v1/namespaces/:namespace/pods/:name')

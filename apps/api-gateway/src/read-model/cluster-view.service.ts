@@ -113,6 +113,16 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     return () => this.listeners.delete(listener);
   }
 
+  /** The same as `subscribe`, under the name the gRPC API's GrpcView uses. */
+  onChanges(listener: (changes: Change[]) => void): () => void {
+    return this.subscribe(listener);
+  }
+
+  /** Resolves once everything committed to the log so far is folded (read-your-writes). */
+  async waitForHead(): Promise<void> {
+    await this.waitFor(await this.store.headPosition());
+  }
+
   /** The changes after `position`, oldest first; null when some were already evicted (too old). */
   changesSince(position: number): ChangeEntry[] | null {
     return this.ring.since(position);

@@ -53,6 +53,17 @@ export class ClusterCache {
     }
   }
 
+  /**
+   * Folds events this process just appended, saving the read-back — but only when they directly follow
+   * what was folded; otherwise other writers' events come first and the next catchUp reads them all.
+   */
+  foldOwn(events: RecordedEvent[]): void {
+    const sorted = [...events].sort((a, b) => a.position - b.position);
+    if (!sorted.length || sorted[0].position !== this.position + 1) return;
+    for (let i = 1; i < sorted.length; i++) if (sorted[i].position !== sorted[i - 1].position + 1) return;
+    for (const event of sorted) this.fold(event);
+  }
+
   fold(event: RecordedEvent): void {
     if (event.position <= this.position) return; // seen already
     const d = event.data as { name?: string; namespace?: string; pod?: string };

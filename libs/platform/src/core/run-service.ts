@@ -31,9 +31,10 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
     process.exit(78); // EX_CONFIG: nothing to retry until the user acts
   }
   const level = LEVELS.indexOf(config.logLevel as LogLevel);
-  logger.setLogLevels(LEVELS.slice(0, level < 0 ? 4 : level + 1));
+  // Levels given at construction: Nest does not keep levels set later on the logger it is handed.
+  const serviceLogger = new ConsoleLogger(options.service, { json: true, logLevels: LEVELS.slice(0, level < 0 ? 4 : level + 1) });
 
-  const app = await NestFactory.create(options.module(config), { logger });
+  const app = await NestFactory.create(options.module(config), { logger: serviceLogger });
   const transport = new JetStreamServer({
     servers: config.natsUrl,
     prefix: config.natsPrefix,
@@ -51,6 +52,6 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   await app.init();
   await app.startAllMicroservices();
   await app.listen(config.httpPort, '0.0.0.0');
-  logger.log(`${options.service} ready: http://127.0.0.1:${config.httpPort}/healthz, NATS ${config.natsUrl} prefix ${config.natsPrefix}`);
+  serviceLogger.log(`${options.service} ready: http://127.0.0.1:${config.httpPort}/healthz, NATS ${config.natsUrl} prefix ${config.natsPrefix}`);
   return app;
 }
