@@ -13,5 +13,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/examples ./examples
+# The gRPC API loads its .proto files at run time.
+COPY --from=build /app/libs/contracts/proto ./libs/contracts/proto
+RUN mkdir -p /app/.everynode && chown node /app/.everynode
 USER node
 CMD ["node", "dist/apps/scheduler/main.js"]

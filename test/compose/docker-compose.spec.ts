@@ -52,11 +52,11 @@ describe('docker-compose.yml', () => {
     const svc = compose.services[app];
     const port = svc.environment[portVariable(app)];
     const check = svc.healthcheck.test.join(' ');
-    const m = check.match(/http:\/\/127\.0\.0\.1:(\d+)(\/[a-z]+)/);
+    const m = check.match(/https?:\/\/127\.0\.0\.1:(\d+)(\/[a-z]+)/) ?? check.match(/host:'127\.0\.0\.1',port:(\d+),path:'(\/[a-z]+)'/);
     expect(m).not.toBeNull();
     expect(m![1]).toBe(port);
     const ops = readFileSync(join(ROOT, 'libs/platform/src/ops/ops.controller.ts'), 'utf8');
-    expect(ops).toContain(`@Get('${m![2].slice(1)}')`);
+    expect(ops).toContain(`@Get('${m![2].slice(1)}')`); // the gateway serves the same OpsController
     expect(svc.ports).toContain(`${port}:${port}`);
     for (const dep of Object.keys(svc.depends_on)) {
       expect(compose.services[dep]).toBeDefined();
@@ -76,6 +76,8 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toContain('npm ci');
     expect(dockerfile).toContain('npm run build');
     expect(dockerfile).toContain('COPY --from=build /app/dist ./dist');
+    expect(dockerfile).toContain('COPY --from=build /app/libs/contracts/proto ./libs/contracts/proto');
+    expect(existsSync(join(ROOT, 'libs/contracts/proto'))).toBe(true);
     expect(existsSync(join(ROOT, 'package-lock.json'))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.build).toBeDefined();
