@@ -71,6 +71,16 @@ describe('DaemonSet decider', () => {
     expect(e.data.generation).toBe(1);
   });
 
+  it('an update that read an older spec is a Conflict; one that read at or after the last change is not', () => {
+    const v1 = created();
+    const rv = Number(v1.record!.resourceVersion);
+    const input = (resourceVersion: string) => ({ meta, manifest: withImage('maho/liberator:0.3'), mode: 'update' as const, resourceVersion });
+    expect(statusThrownBy(() => decideApply(v1, input(String(rv - 1)), ctx))).toMatchObject({ code: 409, reason: 'Conflict' });
+    expect(statusThrownBy(() => decideApply(v1, input('not-a-number'), ctx))).toMatchObject({ code: 409 });
+    expect(decideApply(v1, input(String(rv)), ctx)).toHaveLength(1);
+    expect(decideApply(v1, input(String(rv + 7)), ctx)).toHaveLength(1); // read later, after a status change
+  });
+
   it('the selector is immutable', () => {
     const ds = liberator();
     ds.spec.selector = { matchLabels: { name: 'liberator', tier: 'x' } };

@@ -65,7 +65,9 @@ export function decideApply(state: DaemonSetState, input: ApplyInput, ctx: Decid
     ];
   }
   if (input.mode === 'create') throw alreadyExists(RESOURCE, name);
-  if (input.resourceVersion && input.resourceVersion !== old.resourceVersion) {
+  // resourceVersions are log positions. The API shows a DaemonSet at the position of its last change, spec
+  // or status (status moves with its pods), so a caller is current when it read at or after the last spec change.
+  if (input.resourceVersion && !(Number(input.resourceVersion) >= Number(old.resourceVersion))) {
     throw conflict(RESOURCE, name, 'the object has been modified; please apply your changes to the latest version and try again');
   }
 
