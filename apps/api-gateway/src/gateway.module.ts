@@ -27,6 +27,7 @@ import { ClusterView } from './read-model/cluster-view.service';
 import { KubeObjects } from './read-model/kube-objects.service';
 import { WatchService } from './watch/watch.service';
 import { GrpcApiHost } from './grpc/grpc-api.host';
+import { AuditController } from './audit/audit.controller';
 
 /** Ready = the log is reachable, NATS answers, and the read model has caught up with the log. */
 @Injectable()
@@ -74,6 +75,7 @@ export class GatewayModule {
         DaemonSetsController,
         EventsController,
         LivezController,
+        AuditController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
