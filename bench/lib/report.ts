@@ -56,3 +56,12 @@ export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** p50, p99 and max of a sample of latencies (ms), as three figures; nothing when the sample is empty. */
+export function recordLatencies(scenario: string, what: string, ms: number[], goal?: string): void {
+  const sorted = [...ms].sort((a, b) => a - b);
+  if (!sorted.length) return progress(`${scenario}: ${what}: no samples`);
+  record({ scenario, metric: `${what} p50 (n=${sorted.length})`, value: Math.round(percentile(sorted, 50)), unit: 'ms', ...(goal ? { goal } : {}) });
+  record({ scenario, metric: `${what} p99`, value: Math.round(percentile(sorted, 99)), unit: 'ms' });
+  record({ scenario, metric: `${what} max`, value: Math.round(sorted[sorted.length - 1]), unit: 'ms' });
+}

@@ -24,6 +24,19 @@ const PORT_VAR: Record<ServiceName, string> = {
   'node-agent': 'NODE_AGENT_PORT',
   'api-gateway': 'API_GATEWAY_PORT',
 };
+/** The api-gateway's variables naming each service's HTTP address. */
+const SERVICE_URL_VARS: Record<string, string> = {
+  'node-registry': 'NODE_REGISTRY_URL',
+  'daemonset-spec': 'DAEMONSET_SPEC_URL',
+  scheduler: 'SCHEDULER_URL',
+};
+
+/** Other servers than DATABASE_URL / NATS_URL: `databaseUrl` names the server (any database on it). */
+export interface StackServers {
+  databaseUrl?: string;
+  natsUrl?: string;
+}
+
 /** Services that serve HTTPS (their /readyz is probed without verifying the self-signed certificate). */
 const HTTPS_SERVICES = new Set<ServiceName>(['api-gateway']);
 
@@ -79,19 +92,24 @@ export class Stack {
     readonly db: TestDatabase,
     readonly prefix: string,
     private readonly env: Record<string, string>,
+    /** The NATS server the services use: NATS_URL, or a private one (see StackServers). */
+    readonly natsUrl: string = NATS_URL,
   ) {
     this.logDir = join(tmpdir(), `everynode-e2e-${prefix}`);
     mkdirSync(this.logDir, { recursive: true });
     this.gatewayHome = join(this.logDir, 'home');
   }
 
-  static async create(label: string, env: Record<string, string> = {}): Promise<Stack> {
+  /** `servers`: run against other PostgreSQL / NATS servers than DATABASE_URL / NATS_URL (the fault tests' private ones). */
+  static async create(label: string, env: Record<string, string> = {}, servers: StackServers = {}): Promise<Stack> {
     for (const app of ['node-registry', 'daemonset-spec', 'scheduler']) {
       if (!existsSync(join(ROOT, 'dist', 'apps', app, 'main.js'))) throw new Error(`dist/apps/${app}/main.js missing: run npm run build`);
     }
-    const db = await createTestDatabase(label);
-    const stack = new Stack(db, `e2e${randomBytes(4).toString('hex')}`, env);
-    stack.client = new JetStreamClient({ servers: NATS_URL, prefix: stack.prefix, timeoutMs: 15_000 });
+    const db = await createTestDatabase(label, servers.databaseUrl);
+    const stack = new Stack(db, `e2e${randomBytes(4).toString('hex')}`, env, servers.natsUrl);
+    // Known before any process starts, so the gateway can be told where the services listen (SERVICE_URL_VARS).
+    for (const service of Object.keys(SERVICE_URL_VARS)) stack.ports.set(service, await freePort());
+    stack.client = new JetStreamClient({ servers: stack.natsUrl, prefix: stack.prefix, timeoutMs: 15_000 });
     await stack.client.connect();
     return stack;
   }
@@ -105,12 +123,12 @@ export class Stack {
       env: {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: this.db.url,
-        NATS_URL,
+        NATS_URL: this.natsUrl,
         NATS_PREFIX: this.prefix,
         [PORT_VAR[service]]: String(port),
         RESYNC_INTERVAL_MS: '2000',
         LOG_LEVEL: 'log',
-        ...(service === 'api-gateway' ? { EVERYNODE_HOME: this.gatewayHome, GRPC_PORT: String(this.ports.get(`${instance}-grpc`)) } : {}),
+        ...(service === 'api-gateway' ? { EVERYNODE_HOME: this.gatewayHome, GRPC_PORT: String(this.ports.get(`${instance}-grpc`)), ...this.serviceUrls() } : {}),
         ...this.env,
         ...extraEnv,
       },
@@ -141,6 +159,32 @@ export class Stack {
     this.processes.delete(instance);
   }
 
+  /**
+   * SIGTERM, the graceful stop: resolves with how the process ended and how long it took; after
+   * `timeoutMs` it is SIGKILLed (and `killed` says so).
+   */
+  async terminate(instance: string, timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; killed: boolean }> {
+    const child = this.processes.get(instance);
+    if (!child || child.exitCode !== null) throw new Error(`${instance} is not running`);
+    const started = Date.now();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    child.kill('SIGTERM');
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    const end = await exited;
+    clearTimeout(timer);
+    this.processes.delete(instance);
+    return { ...end, ms: Date.now() - started, killed };
+  }
+
+  /** Where the api-gateway reaches each service over HTTP (its command fallback when NATS is away). */
+  private serviceUrls(): Record<string, string> {
+    return Object.fromEntries(Object.entries(SERVICE_URL_VARS).map(([service, name]) => [name, `http://127.0.0.1:${this.ports.get(service)}`]));
+  }
+
   send<T>(pattern: string, data: unknown): Promise<T> {
     return request<T>(this.client, pattern, data);
   }
@@ -148,12 +192,15 @@ export class Stack {
   async teardown(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((s) => this.kill(s)));
     await this.client?.close().catch(() => undefined);
-    const nc = await connect({ servers: NATS_URL });
-    const jsm = await jetstreamManager(nc);
-    const s = subjects(this.prefix);
-    for (const stream of [s.eventsStream, s.deadLetterStream]) await jsm.streams.delete(stream).catch(() => undefined);
-    await nc.close();
-    await this.db.drop();
+    try {
+      const nc = await connect({ servers: this.natsUrl, timeout: 5000 });
+      const jsm = await jetstreamManager(nc);
+      const s = subjects(this.prefix);
+      for (const stream of [s.eventsStream, s.deadLetterStream]) await jsm.streams.delete(stream).catch(() => undefined);
+      await nc.close();
+    } finally {
+      await this.db.drop();
+    }
   }
 }
 

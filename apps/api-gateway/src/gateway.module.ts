@@ -5,8 +5,10 @@ import { DataSource } from 'typeorm';
 import { EventStore } from '@everynode/event-store';
 import { JetStreamClient } from '@everynode/messaging';
 import { dataSourceOptions, OpsModule, Readiness } from '@everynode/platform';
+import { AuthRefusals } from './auth/auth-refusals.service';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { CommandBus } from './commands/command-bus.service';
+import { HttpCommandClient } from './commands/http-commands.client';
 import type { GatewayConfig } from './config/gateway-config';
 import { COMMAND_CLIENT, GATEWAY_CONFIG } from './config/tokens';
 import { DaemonSetWrites } from './daemonsets/daemonset-writes.service';
@@ -81,6 +83,7 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: EventStore, inject: [DataSource], useFactory: (ds: DataSource) => new EventStore(ds) },
         { provide: COMMAND_CLIENT, useFactory: () => new JetStreamClient({ servers: config.natsUrl, prefix: config.natsPrefix, timeoutMs: 15_000 }) },
+        { provide: HttpCommandClient, useFactory: () => HttpCommandClient.fromEnv() },
         GatewayLifecycle,
         ClusterView,
         KubeObjects,
@@ -93,6 +96,7 @@ export class GatewayModule {
         PodWrites,
         DaemonSetWrites,
         AuthenticateMiddleware,
+        AuthRefusals,
         RequestLogMiddleware,
         GrpcApiHost,
       ],

@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { checkNats, checkPostgres, ConfigError, migrate } from '@everynode/platform';
+import { checkNats, checkPostgres, ConfigError, exitGracefullyOnSignals, migrate } from '@everynode/platform';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { ensureCredentials } from './auth/kubeconfig';
 import { type GatewayConfig, loadGatewayConfig } from './config/gateway-config';
@@ -42,7 +42,7 @@ async function main() {
   app.use(app.get(RequestLogMiddleware).handle);
   app.use(app.get(AuthenticateMiddleware).handle);
   app.useGlobalFilters(new KubeErrorFilter());
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, logger);
   await app.listen(config.httpPort, config.host);
   logger.log(`api-gateway ready: https://${config.host}:${config.httpPort} (kubeconfig ${credentials.kubeconfig}), NATS prefix ${config.natsPrefix}`);
 }

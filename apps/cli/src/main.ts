@@ -8,6 +8,7 @@ import type { DaemonSetRecord, DaemonSetStatus, KubeStatus, NamespaceRecord, Nod
 import { JetStreamClient, request } from '@everynode/messaging';
 import { exportCommand, Flags, historyCommand, logCommand, replayCommand, stateCommand, verifyCommand } from './audit/audit.commands';
 import { humanAge, table } from './format';
+import { tokenCommand, TOKEN_USAGE } from './token/token.command';
 
 const USAGE = `everynode — operate an everynode stack (NATS_URL, NATS_PREFIX as for npm start)
 
@@ -28,7 +29,9 @@ Audit (reads the event log in PostgreSQL: DATABASE_URL):
   everynode state [--at POSITION|RFC3339]      nodes, DaemonSets and pods as they were then
   everynode replay [--to POS|TIME] [--verify]  rebuild every projection from the log (and compare)
   everynode verify                             the log's hash chain and the cluster's invariants
-  everynode export [--from] [--to] > audit.ndjson`;
+  everynode export [--from] [--to] > audit.ndjson
+
+${TOKEN_USAGE}`;
 
 const AUDIT: Record<string, (positional: string[], flags: Flags) => Promise<number>> = {
   log: (_p, f) => logCommand(f),
@@ -72,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
+  if (command === 'token') return tokenCommand(args);
   if (AUDIT[command]) {
     try {
       const { positional, flags } = parseFlags(args);

@@ -5,7 +5,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { JetStreamServer } from '@everynode/messaging';
-import { checkNats, Readiness } from '@everynode/platform';
+import { checkNats, exitGracefullyOnSignals, Readiness } from '@everynode/platform';
 import { loadAgentConfig } from './config/agent-config';
 import { NodeAgentModule } from './node-agent.module';
 import { PodResync } from './pods/pod-resync';
@@ -30,7 +30,7 @@ async function main() {
     batchSize: 1000,
   });
   app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
-  app.enableShutdownHooks();
+  exitGracefullyOnSignals(app, logger);
   app.get(Readiness).register('consumer', async () => {
     await transport.unwrap<NatsConnection>().flush();
     return true;

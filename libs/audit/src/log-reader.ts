@@ -12,15 +12,25 @@ export interface LogRange {
   pageSize?: number;
 }
 
+/**
+ * Pages of the log in order. The next page is already being read while the caller works on this one,
+ * so Postgres (another core) fetches while this process folds.
+ */
 export async function* readLog(store: EventStore, range: LogRange = {}): AsyncGenerator<RecordedEvent[]> {
-  let after = range.after ?? 0;
   const limit = range.pageSize ?? 5000;
+  const read = (after: number) => {
+    const page = store.readAll({ after, limit, ...(range.to !== undefined ? { to: range.to } : {}) });
+    page.catch(() => undefined); // a caller that stops early never awaits the page read ahead
+    return page;
+  };
+  let next = read(range.after ?? 0);
   for (;;) {
-    const page = await store.readAll({ after, limit, ...(range.to !== undefined ? { to: range.to } : {}) });
+    const page = await next;
     if (!page.length) return;
+    const more = page.length === limit;
+    if (more) next = read(page[page.length - 1].position);
     yield page;
-    after = page[page.length - 1].position;
-    if (page.length < limit) return;
+    if (!more) return;
   }
 }
 

@@ -9,3 +9,6 @@ export * from './core/transaction';
 export * from './core/service-core.module';
 export * from './core/run-service';
 export * from './rpc/kube-status.filter';
+export * from './core/graceful-shutdown';
+export * from './rpc/command-handlers';
+export * from './rpc/internal-commands.controller';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { authorize } from './authenticate.middleware';
+import { authorize } from './authorize';
 import { ensureCredentials } from './kubeconfig';
 import { hashToken, issueToken, readTokens, TokenAuthenticator } from './tokens';
 

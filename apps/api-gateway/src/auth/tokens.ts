@@ -2,20 +2,24 @@
 // exists only in the kubeconfig handed to the user. The file is re-read when it changes, so adding a
 // token needs no restart.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
-export type Role = 'admin' | 'viewer';
-export const ROLES: readonly Role[] = ['admin', 'viewer'];
+/** admin: everything; viewer: get, list, watch; node: its own Node and the pods on it (see node-authorizer.ts). */
+export type Role = 'admin' | 'viewer' | 'node';
+export const ROLES: readonly Role[] = ['admin', 'viewer', 'node'];
 
 export interface TokenEntry {
   name: string;
   role: Role;
   sha256: string;
+  /** The node a `node` token speaks for. */
+  node?: string;
 }
 
 export interface User {
   name: string;
   role: Role;
+  node?: string;
 }
 
 export const TOKENS_FILE = 'tokens.json';
@@ -29,25 +33,45 @@ export function readTokens(file: string): TokenEntry[] {
   if (!Array.isArray(parsed)) throw new Error(`${file} must hold a JSON array of { name, role, sha256 }`);
   return parsed.filter(
     (e): e is TokenEntry =>
-      typeof e?.name === 'string' && ROLES.includes(e.role) && typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256),
+      typeof e?.name === 'string' &&
+      ROLES.includes(e.role) &&
+      typeof e.sha256 === 'string' &&
+      /^[0-9a-f]{64}$/.test(e.sha256) &&
+      // A node token without its node would be a token for no node: never valid.
+      (e.role !== 'node' || (typeof e.node === 'string' && e.node !== '')),
   );
 }
 
+/** Written aside and renamed: a reader never sees half a file, and the new inode marks the change. */
 export function writeTokens(file: string, entries: TokenEntry[]): void {
-  writeFileSync(file, JSON.stringify(entries, null, 2) + '\n', { mode: 0o600 });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(entries, null, 2) + '\n', { mode: 0o600 });
+  renameSync(temp, file);
 }
 
-/** Adds (or replaces, by name) a token and returns its plaintext. */
-export function issueToken(file: string, name: string, role: Role): string {
+/** Adds (or replaces, by name) a token and returns its plaintext. `node` is required for the node role. */
+export function issueToken(file: string, name: string, role: Role, node?: string): string {
+  if (role === 'node' && !node) throw new Error('a node token needs the node it speaks for');
   const token = newToken();
-  writeTokens(file, [...readTokens(file).filter((e) => e.name !== name), { name, role, sha256: hashToken(token) }]);
+  const entry: TokenEntry = { name, role, sha256: hashToken(token), ...(role === 'node' ? { node } : {}) };
+  writeTokens(file, [...readTokens(file).filter((e) => e.name !== name), entry]);
   return token;
+}
+
+/** Removes the token named `name`; false when there was none. */
+export function revokeToken(file: string, name: string): boolean {
+  const entries = readTokens(file);
+  const kept = entries.filter((e) => e.name !== name);
+  if (kept.length === entries.length) return false;
+  writeTokens(file, kept);
+  return true;
 }
 
 /** Who a bearer token belongs to, from a tokens file it re-reads whenever the file changes. */
 export class TokenAuthenticator {
   private byHash = new Map<string, User>();
-  private loadedMtime = -1;
+  /** inode, mtime and size: a rename (writeTokens) or an edit within one clock tick both change it. */
+  private loadedVersion = '';
 
   constructor(private readonly file: string) {}
 
@@ -57,18 +81,19 @@ export class TokenAuthenticator {
   }
 
   private reloadIfChanged(): void {
-    let mtime: number;
+    let version: string;
     try {
-      mtime = statSync(this.file).mtimeMs;
+      const stat = statSync(this.file);
+      version = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
     } catch {
       this.byHash.clear();
-      this.loadedMtime = -1;
+      this.loadedVersion = '';
       return;
     }
-    if (mtime === this.loadedMtime) return;
+    if (version === this.loadedVersion) return;
     try {
-      this.byHash = new Map(readTokens(this.file).map((e) => [e.sha256, { name: e.name, role: e.role }]));
-      this.loadedMtime = mtime;
+      this.byHash = new Map(readTokens(this.file).map((e) => [e.sha256, { name: e.name, role: e.role, ...(e.node ? { node: e.node } : {}) }]));
+      this.loadedVersion = version;
     } catch {
       // A half-written file: keep the tokens we knew and try again on the next request.
     }

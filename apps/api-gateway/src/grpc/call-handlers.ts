@@ -5,10 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { isKubeStatus, KubeStatusError, serviceUnavailable } from '@everynode/contracts';
 import type { CommandMeta } from '@everynode/contracts';
+import { authorizeNodeCall } from '../auth/grpc-node-authorizer';
+import { Refusal } from '../auth/refusal';
 import type { GrpcDeps, GrpcUser } from './grpc-deps';
 import { forbidden, toGrpcError, unauthenticated } from './grpc-errors';
 
-/** `write` calls change the cluster and need the admin role; `read` calls any valid token. */
+/** `write` calls change the cluster and need the admin role; `read` calls any valid token but a node's (its own rules). */
 export type Access = 'read' | 'write';
 
 export interface CallContext {
@@ -73,14 +75,25 @@ export class CallHandlers {
     for (const controller of this.streams) controller.abort();
   }
 
-  private async context(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata' | 'getPath'>, access: Access): Promise<CallContext> {
+  private async context(call: Pick<ServerUnaryCall<unknown, unknown>, 'metadata' | 'getPath' | 'request'>, access: Access): Promise<CallContext> {
     const method = call.getPath();
     const header = call.metadata.get('authorization')[0];
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) throw unauthenticated();
-    const user = await this.deps.authenticate(token);
-    if (!user) throw unauthenticated('Unauthorized: the bearer token is not valid');
-    if (access === 'write' && user.role !== 'admin') throw forbidden(user.name, method);
+    const user = token ? await this.deps.authenticate(token) : null;
+    const refused = !token
+      ? new Refusal('no_token', unauthenticated())
+      : !user
+        ? new Refusal('invalid_token', unauthenticated('Unauthorized: the bearer token is not valid'))
+        : user.role === 'node'
+          ? authorizeNodeCall(user.name, user.node ?? '', method, (call.request ?? {}) as object, (name) => this.deps.view.model.nodes.get(name)?.node ?? undefined)
+          : access === 'write' && user.role !== 'admin'
+            ? new Refusal('role', forbidden(user.name, method))
+            : null;
+    if (refused || !user) {
+      const { reason, status } = refused!;
+      this.deps.refused?.({ user: user?.name ?? null, verb: method.slice(method.lastIndexOf('/') + 1), path: method, reason, code: status.code, message: status.message });
+      throw refused;
+    }
     return {
       user,
       method,

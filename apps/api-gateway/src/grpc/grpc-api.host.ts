@@ -2,11 +2,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { EventStore } from '@everynode/event-store';
-import { JetStreamClient, request } from '@everynode/messaging';
+import { AuthRefusals } from '../auth/auth-refusals.service';
 import { ensurePki } from '../auth/pki';
 import { TokenAuthenticator, TOKENS_FILE } from '../auth/tokens';
 import type { GatewayConfig } from '../config/gateway-config';
-import { COMMAND_CLIENT, GATEWAY_CONFIG } from '../config/tokens';
+import { CommandBus } from '../commands/command-bus.service';
+import { GATEWAY_CONFIG } from '../config/tokens';
 import { ClusterView } from '../read-model/cluster-view.service';
 import { createGrpcServer, grpcPort, type GrpcApi } from './grpc-server';
 
@@ -17,9 +18,10 @@ export class GrpcApiHost implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(COMMAND_CLIENT) private readonly client: JetStreamClient,
+    private readonly bus: CommandBus,
     private readonly view: ClusterView,
     private readonly store: EventStore,
+    private readonly refusals: AuthRefusals,
   ) {}
 
   async onApplicationBootstrap() {
@@ -31,9 +33,11 @@ export class GrpcApiHost implements OnApplicationBootstrap, OnApplicationShutdow
     this.api = await createGrpcServer(
       {
         authenticate: (token) => tokens.authenticate(token),
-        send: (pattern, data) => request(this.client, pattern, data),
+        // Over NATS, or over the service's HTTP port while NATS is away (as the HTTPS API's writes).
+        send: (pattern, data) => this.bus.deliver(pattern, data as Record<string, unknown>),
         view: { model: this.view.model, onChanges: (l) => this.view.onChanges(l), waitForHead: () => this.view.waitForHead() },
         store: this.store,
+        refused: (record) => this.refusals.record(record),
       },
       { port, host: this.config.host, tls: { key: pki.keyPem, cert: pki.certPem } },
     );

@@ -2,12 +2,15 @@
 // (ClusterView, CommandBus, TokenAuthenticator) and tests can build them standalone.
 import type { EventStore } from '@everynode/event-store';
 import type { Change, ClusterReadModel } from '@everynode/read-models';
+import type { RefusalRecord } from '../auth/refusal';
 
-export type GrpcRole = 'admin' | 'viewer';
+export type GrpcRole = 'admin' | 'viewer' | 'node';
 
 export interface GrpcUser {
   name: string;
   role: GrpcRole;
+  /** The node a `node` token speaks for (auth/grpc-node-authorizer.ts). */
+  node?: string;
 }
 
 export interface GrpcView {
@@ -33,4 +36,6 @@ export interface GrpcDeps {
   view: GrpcView;
   /** The event log, for the audit calls and for resuming watches. */
   store: EventStore;
+  /** Told of every refused call (401, 403), to log and count it. */
+  refused?(record: RefusalRecord): void;
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, failure, KubeStatusError } from '@everynode/contracts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../kube/json';
 
 /** The API server's default request body limit (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -42,22 +43,32 @@ export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 export function parseJsonBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty: send a JSON object');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
   }
+  // JSON.parse itself is iterative, but patching, validating and re-encoding the value recurse.
+  if (nestsDeeperThan(value)) throw badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${MAX_JSON_DEPTH}`);
+  return value;
 }
+
+const yamlTooDeep = () => badRequest(`error decoding YAML: yaml: exceeded max depth of ${MAX_JSON_DEPTH}`);
 
 export function parseYamlBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty: send a YAML or JSON object');
+  let value: unknown;
   try {
     // JSON is YAML; aliases are refused so a small body cannot expand into a huge one.
-    return parseYaml(text, { maxAliasCount: 0, uniqueKeys: true });
+    value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: true });
   } catch (error) {
+    if (error instanceof RangeError) throw yamlTooDeep(); // the parser's own recursion gave out first
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
+  if (nestsDeeperThan(value)) throw yamlTooDeep();
+  return value;
 }
 
 /** A JSON (or, for the media types that allow it, YAML) object body. */

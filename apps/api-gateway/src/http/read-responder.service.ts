@@ -14,18 +14,27 @@ import { sendJson } from './respond';
 export const matchesOptions = (kind: KindInfo, object: KubeObject, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>) =>
   matchesLabels(opts.labelSelector, object.metadata.labels) && matchesFields(opts.fieldSelector, selectableFields(kind.kind, object));
 
-/** `resourceVersion` ahead of the model: wait a little (a write just committed), as the watch cache does. */
+/** The cause client-go's reflector looks for (it then lists again from scratch), whatever the code. */
+const tooLargeResourceVersion = (code: number, reason: string, wanted: number, current: number) =>
+  new KubeStatusError(
+    failure(code, reason, `${reason === 'Timeout' ? 'Timeout: ' : ''}Too large resource version: ${wanted}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    }),
+  );
+
+/**
+ * `resourceVersion` ahead of the model: wait a little (a write just committed), as the watch cache
+ * does. One beyond the log's head was never handed out: the client's error, answered at once.
+ */
 export async function awaitResourceVersion(view: ClusterView, rv: string | undefined): Promise<void> {
   const wanted = rv ? Number(rv) : 0;
   if (wanted <= view.position) return;
+  const head = await view.logHead().catch(() => Infinity); // the log unreachable: wait, as before
+  if (wanted > head) throw tooLargeResourceVersion(400, 'BadRequest', wanted, view.position);
   try {
     await view.waitFor(wanted, 3000);
   } catch {
-    throw new KubeStatusError(
-      failure(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${view.position}`, {
-        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
-      }),
-    );
+    throw tooLargeResourceVersion(504, 'Timeout', wanted, view.position);
   }
 }
 

@@ -25,3 +25,18 @@ export const cloneJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) a
 export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 export const kindOf = (value: Json): JsonKind =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as 'object' | 'string' | 'number' | 'boolean');
+
+/** Deeper than any real object; bodies beyond it are refused before anything walks them recursively. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether `value` nests deeper than `max` levels; iterative, so the check itself cannot overflow the stack. */
+export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -1,8 +1,10 @@
 // Node writes: labels, taints and cordon (`kubectl label`, `taint`, `cordon`) become one node.update
 // command with the node's new sets; delete is node.leave; create registers a node.
 import { Injectable } from '@nestjs/common';
-import { alreadyExists, badRequest, COMMANDS, conflict, KubeStatusError } from '@everynode/contracts';
+import { alreadyExists, badRequest, COMMANDS, conflict, KubeStatusError, notFound } from '@everynode/contracts';
 import type { Taint } from '@everynode/contracts';
+import { AuthRefusals } from '../auth/auth-refusals.service';
+import { admitNodeWrite, type NodeFields } from '../auth/node-restriction';
 import { type Caller, CommandBus } from '../commands/command-bus.service';
 import { invalid, nameMismatch } from '../http/kube-errors';
 import { APPLY_PATCH, appliedConfiguration, applyPatch, patchNamesVersion, patchTypeOf, resourceVersionOf } from '../http/patch';
@@ -10,6 +12,7 @@ import { parseObjectBody } from '../http/raw-body';
 import { serverSideApply } from '../kube';
 // Not re-exported by kube/index.ts (yet): the label rules of k8s.io/apimachinery validation.
 import { labelValueErrors, qualifiedNameErrors } from '../kube/label-validation';
+import { taintErrors } from '../kube/taint-validation';
 import { KINDS, type KubeObject } from '../read-model/kinds';
 import { KubeObjects } from '../read-model/kube-objects.service';
 
@@ -32,10 +35,11 @@ export function validLabels(kind: string, name: string, labels: unknown): Record
   return labels as Record<string, string>;
 }
 
-function taintsOf(spec: Body['spec']): Taint[] {
-  const taints = spec?.taints ?? [];
-  if (!Array.isArray(taints)) throw badRequest('spec.taints must be a list');
-  return taints as Taint[];
+/** spec.taints checked as the API server checks them (validateNodeTaints). */
+function taintsOf(name: string, spec: Body['spec']): Taint[] {
+  const { taints, causes } = taintErrors(spec?.taints);
+  if (causes.length) throw invalid('Node', name, causes);
+  return taints;
 }
 
 @Injectable()
@@ -43,20 +47,24 @@ export class NodeWrites {
   constructor(
     private readonly bus: CommandBus,
     private readonly objects: KubeObjects,
+    private readonly refusals: AuthRefusals,
   ) {}
 
   async create(body: Buffer, contentType: string | undefined, caller: Caller): Promise<KubeObject> {
     const node = parseObjectBody(body, contentType) as Body & { status?: Record<string, unknown> };
     const name = node.metadata?.name;
     if (typeof name !== 'string' || !name) throw badRequest('Node "" is invalid: metadata.name: Required value: name or generateName is required');
+    const labels = validLabels('Node', name, node.metadata?.labels);
+    const taints = taintsOf(name, node.spec);
+    this.admit(caller, name, undefined, { labels, taints });
     if (this.objects.get(NODES, undefined, name)) throw alreadyExists('nodes', name);
     const spec = (node.spec ?? {}) as Record<string, unknown>;
     await this.bus.send(
       COMMANDS.nodeJoin,
       {
         name,
-        labels: validLabels('Node', name, node.metadata?.labels),
-        taints: taintsOf(node.spec),
+        labels,
+        taints,
         unschedulable: spec.unschedulable === true,
         ...(typeof spec.podCIDR === 'string' ? { podCIDR: spec.podCIDR } : {}),
         ...(node.status?.addresses ? { addresses: node.status.addresses } : {}),
@@ -91,6 +99,17 @@ export class NodeWrites {
     }
   }
 
+  /**
+   * PUT or PATCH of `nodes/<name>/status`: the kubelet's heartbeat. It renews the node's lease; what it
+   * writes is not kept (readiness is computed from the leases, as DaemonSet status is from the log).
+   */
+  async heartbeat(name: string, caller: Caller): Promise<KubeObject> {
+    this.objects.require(NODES, undefined, name);
+    const { unknown } = await this.bus.send<{ unknown: string[] }>(COMMANDS.nodeHeartbeat, { names: [name] }, caller);
+    if (unknown.includes(name)) throw notFound('nodes', name);
+    return this.objects.require(NODES, undefined, name);
+  }
+
   async delete(name: string, caller: Caller): Promise<KubeObject> {
     const node = this.objects.require(NODES, undefined, name);
     await this.bus.send(COMMANDS.nodeLeave, { name }, caller);
@@ -103,17 +122,27 @@ export class NodeWrites {
     if (rv && rv !== current.metadata.resourceVersion) {
       throw conflict('nodes', name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
+    const labels = validLabels('Node', name, next.metadata?.labels);
+    const taints = taintsOf(name, next.spec);
+    const { spec } = current as { spec?: { taints?: Taint[] } };
+    this.admit(caller, name, { labels: current.metadata.labels ?? {}, taints: spec?.taints ?? [] }, { labels, taints });
     await this.bus.send(
       COMMANDS.nodeUpdate,
       {
         name,
-        labels: validLabels('Node', name, next.metadata?.labels),
-        taints: taintsOf(next.spec),
+        labels,
+        taints,
         unschedulable: next.spec?.unschedulable === true,
         resourceVersion: current.metadata.resourceVersion,
       },
       caller,
     );
     return this.objects.require(NODES, undefined, name);
+  }
+
+  /** NodeRestriction: a node token writes only its own Node, and not its taints. */
+  private admit(caller: Caller, name: string, current: NodeFields | undefined, next: NodeFields): void {
+    const refused = admitNodeWrite(caller.node, name, current, next);
+    if (refused) throw this.refusals.refuse(refused, caller);
   }
 }

@@ -45,6 +45,22 @@ export class NodesController {
     this.responder.object(req, res, NODES, node);
   }
 
+  // The kubelet's status update (PUT or PATCH): a heartbeat, see NodeWrites.heartbeat.
+  @Put('api/v1/nodes/:name/status')
+  replaceStatus(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('name') name: string) {
+    return this.heartbeat(req, res, name);
+  }
+
+  @Patch('api/v1/nodes/:name/status')
+  patchStatus(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('name') name: string) {
+    return this.heartbeat(req, res, name);
+  }
+
+  private async heartbeat(req: HttpRequest, res: HttpResponse, name: string) {
+    await readRawBody(req); // what it says is not kept
+    this.responder.object(req, res, NODES, await this.writes.heartbeat(name, callerOf(req)));
+  }
+
   @Delete('api/v1/nodes/:name')
   async delete(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('name') name: string) {
     this.responder.object(req, res, NODES, await this.writes.delete(name, callerOf(req)));

@@ -1,6 +1,7 @@
-import { Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { callerOf } from '../http/caller';
 import type { HttpRequest, HttpResponse } from '../http/http-types';
+import { readRawBody } from '../http/raw-body';
 import { ReadResponder } from '../http/read-responder.service';
 import { ResourceReads } from '../http/resource-reads.service';
 import { methodNotAllowed } from '../kube';
@@ -38,14 +39,33 @@ export class PodsController {
     throw methodNotAllowed('create', 'pods');
   }
 
-  @Put(['api/v1/namespaces/:namespace/pods/:name', 'api/v1/namespaces/:namespace/pods/:name/status'])
+  @Put('api/v1/namespaces/:namespace/pods/:name')
   replace() {
     throw methodNotAllowed('update', 'pods');
   }
 
-  @Patch(['api/v1/namespaces/:namespace/pods/:name', 'api/v1/namespaces/:namespace/pods/:name/status'])
+  @Patch('api/v1/namespaces/:namespace/pods/:name')
   patch() {
     throw methodNotAllowed('patch', 'pods');
+  }
+
+  // A kubelet reports what its pod does (pod.status to the scheduler); only the status is read.
+  @Put('api/v1/namespaces/:namespace/pods/:name/status')
+  async replaceStatus(@Req() req: HttpRequest, @Res() res: HttpResponse, @Param('namespace') namespace: string, @Param('name') name: string) {
+    const pod = await this.writes.replaceStatus(namespace, name, await readRawBody(req), req.headers['content-type'], callerOf(req));
+    this.responder.object(req, res, PODS, pod);
+  }
+
+  @Patch('api/v1/namespaces/:namespace/pods/:name/status')
+  async patchStatus(
+    @Req() req: HttpRequest,
+    @Res() res: HttpResponse,
+    @Param('namespace') namespace: string,
+    @Param('name') name: string,
+    @Query('fieldManager') fieldManager?: string,
+  ) {
+    const pod = await this.writes.patchStatus(namespace, name, await readRawBody(req), req.headers['content-type'], fieldManager, callerOf(req));
+    this.responder.object(req, res, PODS, pod);
   }
 
   @Delete('api/v1/namespaces/:namespace/pods/:name')

@@ -118,6 +118,11 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     return this.subscribe(listener);
   }
 
+  /** The last position committed to the log (the model may not have folded it yet). */
+  logHead(): Promise<number> {
+    return this.store.headPosition();
+  }
+
   /** Resolves once everything committed to the log so far is folded (read-your-writes). */
   async waitForHead(): Promise<void> {
     await this.waitFor(await this.store.headPosition());

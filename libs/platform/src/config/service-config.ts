@@ -13,6 +13,8 @@ export interface ServiceConfig {
   /** How long a node may stay unreachable before it is removed (0 = never), see README. */
   nodeGcAfterMs: number;
   logLevel: string;
+  /** Whether this process contends for the relay (one is active at a time). */
+  relay: boolean;
 }
 
 export const DEFAULT_PORTS: Record<string, number> = {
@@ -65,5 +67,8 @@ export function loadConfig(service: string, env: NodeJS.ProcessEnv = process.env
     leaseDurationMs: int(env, 'NODE_LEASE_DURATION_MS', 40_000, 100),
     nodeGcAfterMs: int(env, 'NODE_GC_AFTER_MS', 300_000),
     logLevel: env.LOG_LEVEL || 'log',
+    // The scheduler writes most of the log; the relay reads it back and publishes it. Keeping the relay in the
+    // other services puts that work on the other core instead of the scheduler's event loop.
+    relay: env.RELAY ? env.RELAY !== 'off' : service !== 'scheduler',
   };
 }

@@ -10,6 +10,8 @@ import { dataSourceOptions } from '../database';
 import { MetricsRegistry } from '../ops/metrics.registry';
 import { OpsModule } from '../ops/ops.module';
 import { Readiness } from '../ops/readiness';
+import { CommandHandlers } from '../rpc/command-handlers';
+import { INTERNAL_COMMANDS_TOKEN, InternalCommandsController } from '../rpc/internal-commands.controller';
 import { SERVICE_CONFIG } from './tokens';
 
 @Injectable()
@@ -26,7 +28,7 @@ class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap() {
-    if (process.env.RELAY === 'off') return;
+    if (!this.config.relay) return;
     this.relay = new Relay({
       dataSource: this.dataSource,
       eventStore: this.eventStore,
@@ -67,8 +69,12 @@ export class ServiceCoreModule {
         OpsModule,
         TypeOrmModule.forRoot({ ...dataSourceOptions({ url: config.databaseUrl, appRole: true, poolSize: 10 }), migrationsRun: false }),
       ],
+      controllers: [InternalCommandsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        // Unset: internal commands from loopback only (see InternalCommandsController).
+        { provide: INTERNAL_COMMANDS_TOKEN, useFactory: () => process.env.INTERNAL_COMMANDS_TOKEN || undefined },
+        CommandHandlers,
         { provide: EventStore, inject: [DataSource], useFactory: (ds: DataSource) => new EventStore(ds) },
         RelayLifecycle,
         DatabaseReadiness,

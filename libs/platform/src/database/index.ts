@@ -2,3 +2,4 @@ export { databaseUrl, withDatabase, databaseName } from './database-config';
 export { ensureDatabase, dropDatabase } from './create-database';
 export { APP_ROLE, createDataSource, dataSourceOptions, migrate, type DataSourceConfig } from './data-source';
 export { createTestDatabase, type TestDatabase } from './test-database';
+export { isDatabaseUnavailable } from './database-errors';

@@ -13,10 +13,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database `everynode_t_<label>_<random>` on the DATABASE_URL server, for one spec file. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database `everynode_t_<label>_<random>` for one spec file, on the DATABASE_URL server
+ * or on `serverUrl` (e.g. a private server a fault test may stop).
+ */
+export async function createTestDatabase(label: string, serverUrl: string = databaseUrl()): Promise<TestDatabase> {
   const safe = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40);
-  const url = withDatabase(databaseUrl(), `everynode_t_${safe}_${randomBytes(4).toString('hex')}`);
+  const url = withDatabase(serverUrl, `everynode_t_${safe}_${randomBytes(4).toString('hex')}`);
   await migrate(url);
   const dataSource = await createDataSource({ url, appRole: true });
   const adminDataSource = await createDataSource({ url, poolSize: 3 });

@@ -58,6 +58,11 @@ export class MetricsRegistry {
     this.get(name, help, 'gauge').collect = collect;
   }
 
+  /** A counter read at scrape time, from a component that counts by itself. */
+  counterFn(name: string, help: string, collect: () => number) {
+    this.get(name, help, 'counter').collect = collect;
+  }
+
   render(): string {
     const mem = process.memoryUsage();
     this.gauge('process_resident_memory_bytes', 'Resident memory of this process.').set(mem.rss);

@@ -1,0 +1,87 @@
+// Writing and reading rows shaped like event_log.events with plain pg clients, the way the event store
+// does it (one INSERT per batch, the rows as one jsonb_to_recordset document) but without its checks.
+import { Client } from 'pg';
+import type { RecordedEvent } from '@everynode/contracts';
+
+export const LOG_COLUMNS = 'position, event_id, stream, stream_version, type, data, metadata, recorded_at, hash, prev_hash';
+
+export const rowsJson = (events: RecordedEvent[]): string =>
+  JSON.stringify(
+    events.map((e) => ({
+      position: e.position,
+      event_id: e.eventId,
+      stream: e.stream,
+      stream_version: e.streamVersion,
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+      recorded_at: e.recordedAt,
+      hash: e.hash,
+      prev_hash: e.prevHash,
+    })),
+  );
+
+export const insertSql = (table: string) =>
+  `INSERT INTO ${table} (${LOG_COLUMNS})
+   SELECT ${LOG_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS x(
+     position bigint, event_id uuid, stream text, stream_version int, type text,
+     data jsonb, metadata jsonb, recorded_at timestamptz, hash text, prev_hash text)`;
+
+export async function pgClient(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
+/**
+ * Inserts the transactions of `history` into `table` in chunks of at least `chunk` events, with `clients`
+ * INSERTs in flight while the next chunk is produced. Returns the number of events written.
+ */
+export async function writeHistory(
+  url: string,
+  table: string,
+  history: Iterable<RecordedEvent[]>,
+  opts: { chunk?: number; clients?: number; onProgress?: (written: number) => void } = {},
+): Promise<number> {
+  const chunk = opts.chunk ?? 5000;
+  const clients = await Promise.all(Array.from({ length: opts.clients ?? 2 }, () => pgClient(url)));
+  const idle = [...clients];
+  const inFlight = new Set<Promise<void>>();
+  let written = 0;
+  let failure: Error | undefined;
+  const send = async (events: RecordedEvent[]) => {
+    while (!idle.length) await Promise.race(inFlight);
+    if (failure) throw failure;
+    const client = idle.pop()!;
+    const done = client
+      .query(insertSql(table), [rowsJson(events)])
+      .then(() => {
+        written += events.length;
+        opts.onProgress?.(written);
+      })
+      .catch((e: Error) => void (failure ??= e))
+      .finally(() => {
+        idle.push(client);
+        inFlight.delete(done);
+      });
+    inFlight.add(done);
+    // Let the socket take the query text before the next chunk is produced (pure CPU).
+    await new Promise((r) => setImmediate(r));
+  };
+  try {
+    let pending: RecordedEvent[] = [];
+    for (const tx of history) {
+      pending.push(...tx);
+      if (pending.length >= chunk) {
+        await send(pending);
+        pending = [];
+      }
+    }
+    if (pending.length) await send(pending);
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+    return written;
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}

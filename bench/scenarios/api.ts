@@ -1,0 +1,88 @@
+// api: the Kubernetes API of the gateway over HTTPS, on the converged cluster.
+//  - list: `kubectl get pods -A` — every pod as a meta.k8s.io Table, several times; p50/p99
+//  - watch fan-out: many concurrent `/api/v1/pods?watch=true` streams from the list's resourceVersion
+//    while nodes churn; the watch events delivered per second in total
+import { Stack, waitFor } from '../../test/support/stack';
+import { GatewayClient } from '../lib/gateway-client';
+import { percentile, progress, record } from '../lib/report';
+import { churn, ChurnParams, settle } from './join-latency';
+import type { Limits } from './limits';
+
+export interface ApiParams {
+  listRequests: number;
+  watchers: number;
+  churn: ChurnParams;
+}
+
+const S = 'api';
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+/** Starts the gateway on the stack (it folds the log before it answers). */
+export async function startGateway(stack: Stack): Promise<GatewayClient> {
+  const t0 = Date.now();
+  await stack.start('api-gateway', { WATCH_CACHE_SIZE: '1000000' });
+  progress(`${S}: gateway ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return new GatewayClient(stack.ports.get('api-gateway')!, stack.gatewayHome);
+}
+
+/** Lists every pod as a Table `requests` times; returns the resourceVersion the first list reflects. */
+export async function listPods(gw: GatewayClient, p: ApiParams, expected: number, limits?: Limits): Promise<string> {
+  const times: number[] = [];
+  let resourceVersion = '';
+  let bytes = 0;
+  for (let i = 0; i < p.listRequests; i++) {
+    const answer = await gw.get('/api/v1/pods', { Accept: TABLE });
+    if (answer.status !== 200) throw new Error(`GET /api/v1/pods: HTTP ${answer.status}: ${answer.body.toString('utf8', 0, 300)}`);
+    if (i === 0) {
+      const table = JSON.parse(answer.body.toString('utf8')) as { kind: string; rows: unknown[]; metadata: { resourceVersion: string } };
+      if (table.kind !== 'Table' || table.rows.length !== expected) throw new Error(`expected a Table of ${expected} pods, got ${table.kind} of ${table.rows?.length}`);
+      resourceVersion = table.metadata.resourceVersion;
+      bytes = answer.bytes;
+    }
+    times.push(answer.ms);
+    progress(`${S}: list ${i + 1}/${p.listRequests}: ${expected} pods, ${(answer.bytes / 2 ** 20).toFixed(1)} MiB in ${Math.round(answer.ms)} ms`);
+  }
+  times.sort((a, b) => a - b);
+  const p50 = percentile(times, 50);
+  record({ scenario: S, metric: `list ${expected} pods as Table p50 (n=${times.length}, ${(bytes / 2 ** 20).toFixed(1)} MiB)`, value: Math.round(p50), unit: 'ms' });
+  record({ scenario: S, metric: 'list as Table p99', value: Math.round(percentile(times, 99)), unit: 'ms' });
+  const rate = expected / (p50 / 1000);
+  record({ scenario: S, metric: 'list: pods per second (p50)', value: Math.round(rate), unit: 'pods/s', ...(limits ? { ratio: { of: 'raw log read', value: rate / limits.read } } : {}) });
+  return resourceVersion;
+}
+
+/** Watchers from `resourceVersion` while nodes churn; every watcher should see every pod change. */
+export async function watchFanOut(stack: Stack, gw: GatewayClient, p: ApiParams, resourceVersion: string, limits?: Limits): Promise<number> {
+  const errors: Error[] = [];
+  const path = `/api/v1/pods?watch=true&resourceVersion=${resourceVersion}`;
+  const watches = Array.from({ length: p.watchers }, () => gw.watch(path, (e) => errors.push(e)));
+  try {
+    let established = 0;
+    for (const w of watches) void w.established.then(() => established++);
+    await waitFor('watches established', async () => {
+      if (errors.length) throw errors[0];
+      return established === watches.length;
+    }, 30_000);
+    progress(`${S}: ${p.watchers} watches established`);
+    const t0 = performance.now();
+    const result = await churn(stack, p.churn, `${S} watch`);
+    await settle(stack, result.nodes, `${S} watch`);
+    const [{ n }] = await stack.db.adminDataSource.query(
+      `SELECT count(*)::int AS n FROM event_log.events WHERE position > $1 AND type IN ('PodScheduled', 'PodStatusChanged', 'PodRemoved', 'PodOrphaned')`,
+      [resourceVersion],
+    );
+    // Delivered when every watcher has every change (or nothing arrived for 3 s).
+    await waitFor('watch events delivered', async () => watches.every((w) => w.events >= n) || performance.now() - Math.max(...watches.map((w) => w.lastAt)) > 3000, 120_000, 200);
+    const total = watches.reduce((sum, w) => sum + w.events, 0);
+    const seconds = (Math.max(...watches.map((w) => w.lastAt)) - t0) / 1000;
+    const fewest = Math.min(...watches.map((w) => w.events));
+    if (errors.length) progress(`${S}: ${errors.length} watch errors, first: ${errors[0].message}`);
+    record({ scenario: S, metric: `watch: events delivered to ${p.watchers} watchers`, value: total, unit: 'events' });
+    record({ scenario: S, metric: `watch: fewest events one watcher got (the log has ${n} pod changes)`, value: fewest, unit: 'events' });
+    const rate = total / seconds;
+    record({ scenario: S, metric: `watch fan-out: events delivered per second (${p.watchers} watchers, churn ${p.churn.rate}/s)`, value: Math.round(rate), unit: 'events/s', ...(limits ? { ratio: { of: 'raw consume+ack', value: rate / limits.consume } } : {}) });
+    return rate;
+  } finally {
+    for (const w of watches) w.stop();
+  }
+}

@@ -1,0 +1,154 @@
+// join latency: on a converged cluster, nodes join and leave at a steady rate (commands sent from here,
+// as node agents would), then DaemonSets are deleted one by one. Every latency is computed afterwards
+// from the log alone — recorded_at is one timestamp per transaction and the log is totally ordered —
+// so nothing is timed in the hot path:
+//  - join:   NodeJoined committed → the last of that node's M PodScheduled committed
+//  - leave:  NodeLeft committed   → the last of its pods' PodRemoved committed
+//  - delete: DaemonSetDeleted     → the last PodRemoved of that DaemonSet
+import { COMMANDS } from '@everynode/contracts';
+import { Stack, waitFor } from '../../test/support/stack';
+import { progress, record, recordLatencies } from '../lib/report';
+import { meta } from './converge';
+import type { Limits } from './limits';
+
+export interface ChurnParams {
+  /** Node joins per second (and as many leaves, `leaveAfter` seconds later). */
+  rate: number;
+  seconds: number;
+  /** Seconds a churned node stays before it leaves. */
+  leaveAfter: number;
+  /** Number of the first churned node: `churn-<first>`. */
+  first: number;
+}
+
+export interface ChurnResult {
+  nodes: string[];
+  errors: number;
+  /** Commands sent per second, as achieved. */
+  opsPerSecond: number;
+}
+
+const S = 'join-latency';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends the joins and leaves on schedule (never waiting for an answer before the next), then waits for every answer. */
+export async function churn(stack: Stack, p: ChurnParams, label = S): Promise<ChurnResult> {
+  const joins = Math.max(1, Math.round(p.rate * p.seconds));
+  const nodes = Array.from({ length: joins }, (_, i) => `churn-${p.first + i}`);
+  const ops = [
+    ...nodes.map((name, i) => ({ at: (i / p.rate) * 1000, pattern: COMMANDS.nodeJoin, name })),
+    ...nodes.map((name, i) => ({ at: (i / p.rate + p.leaveAfter) * 1000, pattern: COMMANDS.nodeLeave, name })),
+  ].sort((a, b) => a.at - b.at);
+  progress(`${label}: ${joins} nodes join at ${p.rate}/s for ${p.seconds} s, each leaving ${p.leaveAfter} s after it joined`);
+  let errors = 0;
+  let sent = 0;
+  const answers: Promise<unknown>[] = [];
+  const t0 = performance.now();
+  const ticker = setInterval(() => progress(`${label}: ${sent}/${ops.length} join/leave commands sent, ${errors} failed`), 2000);
+  try {
+    for (const op of ops) {
+      const wait = t0 + op.at - performance.now();
+      if (wait > 1) await sleep(wait);
+      const address = `10.200.${(p.first + sent) % 250}.${sent % 250}`;
+      const data = op.pattern === COMMANDS.nodeJoin ? { meta: meta(), name: op.name, addresses: [{ type: 'InternalIP', address }] } : { meta: meta(), name: op.name };
+      answers.push(stack.send(op.pattern, data).catch((e: Error) => {
+        if (errors++ < 3) progress(`${label}: ${op.pattern} ${op.name} failed: ${e.message}`);
+      }));
+      sent++;
+    }
+    const opsPerSecond = ops.length / ((performance.now() - t0) / 1000);
+    await Promise.all(answers);
+    return { nodes, errors, opsPerSecond };
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+const count = async (stack: Stack, sql: string, params: unknown[]) => Number((await stack.db.adminDataSource.query(sql, params))[0].n);
+
+/** Until every churned node has left and every pod placed on one is removed. */
+export async function settle(stack: Stack, nodes: string[], label = S, timeoutMs = 300_000): Promise<void> {
+  await waitFor(`the churned nodes gone`, async () => {
+    const left = await count(stack, `SELECT count(*) AS n FROM event_log.events WHERE type = 'NodeLeft' AND data->>'name' = ANY($1::text[])`, [nodes]);
+    const live = await count(stack, `SELECT count(*) AS n FROM scheduler.placements WHERE node = ANY($1::text[])`, [nodes]);
+    progress(`${label}: ${left}/${nodes.length} churned nodes left, ${live} of their pods still placed`);
+    return left === nodes.length && live === 0;
+  }, timeoutMs, 1000);
+}
+
+interface Span {
+  key: string;
+  pods: number;
+  expected: number;
+  ms: number | null;
+}
+
+/** Join and leave latencies of `nodes`, from the log. */
+export async function nodeLatencies(stack: Stack, nodes: string[]): Promise<{ join: Span[]; leave: Span[] }> {
+  const q = (sql: string) => stack.db.adminDataSource.query(sql, [nodes]) as Promise<Span[]>;
+  const scheduled = `SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
+                     WHERE type = 'PodScheduled' AND data->>'node' = ANY($1::text[]) GROUP BY 1`;
+  const join = await q(`
+    WITH j AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'NodeJoined' AND data->>'name' = ANY($1::text[])),
+         p AS (${scheduled})
+    SELECT j.key, coalesce(p.pods, 0) AS pods, 0 AS expected, extract(epoch FROM p.t1 - j.t0) * 1000 AS ms FROM j LEFT JOIN p USING (key)`);
+  const leave = await q(`
+    WITH l AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'NodeLeft' AND data->>'name' = ANY($1::text[])),
+         s AS (${scheduled}),
+         r AS (SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
+               WHERE type = 'PodRemoved' AND data->>'node' = ANY($1::text[]) GROUP BY 1)
+    SELECT l.key, coalesce(r.pods, 0) AS pods, coalesce(s.pods, 0) AS expected, extract(epoch FROM r.t1 - l.t0) * 1000 AS ms
+    FROM l LEFT JOIN s USING (key) LEFT JOIN r USING (key)`);
+  return { join, leave };
+}
+
+export interface JoinLatencyParams extends ChurnParams {
+  daemonSets: number;
+}
+
+/** The churn and its latencies. */
+export async function joinLatency(stack: Stack, p: JoinLatencyParams): Promise<ChurnResult> {
+  const result = await churn(stack, p);
+  await settle(stack, result.nodes);
+  const { join, leave } = await nodeLatencies(stack, result.nodes);
+  const complete = join.filter((s) => s.pods === p.daemonSets && s.ms !== null);
+  // A node whose pods were all placed before it left, and all removed after.
+  const cleared = leave.filter((s) => s.expected > 0 && s.pods === s.expected && s.ms !== null);
+  record({ scenario: S, metric: `churn commands sent (${p.rate} joins/s + ${p.rate} leaves/s)`, value: Math.round(result.opsPerSecond), unit: 'cmds/s' });
+  if (result.errors) record({ scenario: S, metric: 'churn commands failed', value: result.errors, unit: '' });
+  recordLatencies(S, `join → all ${p.daemonSets} pods placed`, complete.map((s) => Number(s.ms)));
+  if (complete.length < join.length) record({ scenario: S, metric: `joins not fully placed before the node left`, value: join.length - complete.length, unit: 'nodes' });
+  recordLatencies(S, 'leave → all its pods removed', cleared.map((s) => Number(s.ms)));
+  return result;
+}
+
+/** Deletes `count` DaemonSets one after another (the last ones), each timed from the log. */
+export async function deletionLatency(stack: Stack, p: { count: number; daemonSets: number; nodes: number }, limits?: Limits): Promise<void> {
+  const names = Array.from({ length: Math.min(p.count, p.daemonSets) }, (_, i) => `ds-${String(p.daemonSets - i).padStart(2, '0')}`);
+  for (const name of names) {
+    progress(`${S}: deleting DaemonSet ${name}`);
+    await stack.send(COMMANDS.daemonSetDelete, { meta: meta(), namespace: 'bench', name });
+    await waitFor(`${name}'s pods removed`, async () => (await count(stack, `SELECT count(*) AS n FROM scheduler.placements WHERE daemonset = $1`, [`bench/${name}`])) === 0, 300_000, 200);
+  }
+  const spans: Span[] = await stack.db.adminDataSource.query(
+    `WITH d AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'DaemonSetDeleted' AND data->>'name' = ANY($1::text[])),
+          r AS (SELECT data->>'daemonSet' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
+                WHERE type = 'PodRemoved' AND data->>'reason' = 'DaemonSetDeleted' AND data->>'daemonSet' = ANY($1::text[]) GROUP BY 1)
+     SELECT d.key, coalesce(r.pods, 0) AS pods, 0 AS expected, extract(epoch FROM r.t1 - d.t0) * 1000 AS ms FROM d LEFT JOIN r USING (key)`,
+    [names],
+  );
+  const done = spans.filter((s) => s.ms !== null);
+  recordLatencies(S, `DaemonSet delete → all its pods removed (${p.nodes} pods each)`, done.map((s) => Number(s.ms)));
+  const pods = done.reduce((n, s) => n + s.pods, 0);
+  const seconds = done.reduce((n, s) => n + Number(s.ms), 0) / 1000;
+  if (seconds > 0) {
+    const rate = pods / seconds;
+    record({
+      scenario: S,
+      metric: 'pod removals per second (DaemonSet delete)',
+      value: Math.round(rate),
+      unit: '/s',
+      ...(limits ? { ratio: { of: 'append+publish limit', value: rate / limits.appendPublish } } : {}),
+    });
+  }
+}
