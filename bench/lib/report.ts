@@ -47,7 +47,7 @@ export function saveResults(params: object): string {
   return file;
 }
 
-function machine() {
+export function machine() {
   const os = require('node:os');
   return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 }
@@ -64,4 +64,10 @@ export function recordLatencies(scenario: string, what: string, ms: number[], go
   record({ scenario, metric: `${what} p50 (n=${sorted.length})`, value: Math.round(percentile(sorted, 50)), unit: 'ms', ...(goal ? { goal } : {}) });
   record({ scenario, metric: `${what} p99`, value: Math.round(percentile(sorted, 99)), unit: 'ms' });
   record({ scenario, metric: `${what} max`, value: Math.round(sorted[sorted.length - 1]), unit: 'ms' });
+}
+
+/** The figures as a Markdown table, for the Results section of bench/README.md. */
+export function markdownTable(): string {
+  const rows = figures.map((f) => `| ${f.scenario} | ${f.metric} | ${format(f.value)} ${f.unit} | ${f.ratio ? `${(f.ratio.value * 100).toFixed(0)}% of ${f.ratio.of}` : ''} | ${f.goal ?? ''} |`);
+  return ['| scenario | metric | value | vs machine limit | goal |', '|---|---|---|---|---|', ...rows].join('\n');
 }

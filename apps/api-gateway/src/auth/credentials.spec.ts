@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { authorize } from './authorize';
 import { ensureCredentials } from './kubeconfig';
-import { hashToken, issueToken, readTokens, TokenAuthenticator } from './tokens';
+import { hashToken, issueToken, readTokens, revokeToken, TokenAuthenticator } from './tokens';
 
 interface Kubeconfig {
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
@@ -97,9 +97,28 @@ describe('TokenAuthenticator', () => {
     expect(auth.authenticate(admin)).toEqual({ name: 'admin', role: 'admin' });
   });
 
+  it('knows node tokens with their node, forgets a revoked token at once (a rename: no mtime tick needed)', () => {
+    const file = join(home, 'tokens.json');
+    const auth = new TokenAuthenticator(file);
+    const kubelet = issueToken(file, 'system:node:n1', 'node', 'n1');
+    expect(auth.authenticate(kubelet)).toEqual({ name: 'system:node:n1', role: 'node', node: 'n1' });
+    expect(readTokens(file)).toEqual([{ name: 'system:node:n1', role: 'node', sha256: hashToken(kubelet), node: 'n1' }]);
+    expect(revokeToken(file, 'system:node:n1')).toBe(true);
+    expect(revokeToken(file, 'system:node:n1')).toBe(false);
+    expect(auth.authenticate(kubelet)).toBeNull();
+    expect(() => issueToken(file, 'x', 'node')).toThrow('a node token needs the node it speaks for');
+  });
+
   it('ignores entries with an unknown role or a malformed hash', () => {
     const file = join(home, 'tokens.json');
-    writeFileSync(file, JSON.stringify([{ name: 'root', role: 'god', sha256: hashToken('x') }, { name: 'bad', role: 'admin', sha256: 'xyz' }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { name: 'root', role: 'god', sha256: hashToken('x') },
+        { name: 'bad', role: 'admin', sha256: 'xyz' },
+        { name: 'nodeless', role: 'node', sha256: hashToken('x') },
+      ]),
+    );
     expect(new TokenAuthenticator(file).authenticate('x')).toBeNull();
   });
 });
