@@ -1,13 +1,5 @@
 /** Real Postgres and NATS in integration tests: each spec file makes its own database and subject prefix. */
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    keepClassNames: true,
-    target: 'es2022',
-  },
-  module: { type: 'commonjs' },
-}];
+const swc = ['@swc/jest', require('./scripts/swc-options')];
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
