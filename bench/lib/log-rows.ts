@@ -21,9 +21,10 @@ export const rowsJson = (events: RecordedEvent[]): string =>
     })),
   );
 
-export const insertSql = (table: string) =>
-  `INSERT INTO ${table} (${LOG_COLUMNS})
-   SELECT ${LOG_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS x(
+/** The rows come as $1; `first`, when given, is evaluated once before them (e.g. taking a lock). */
+export const insertSql = (table: string, first?: string) =>
+  `${first ? `WITH first AS MATERIALIZED (SELECT ${first}) ` : ''}INSERT INTO ${table} (${LOG_COLUMNS})
+   SELECT ${LOG_COLUMNS} FROM ${first ? 'first, ' : ''}jsonb_to_recordset($1::jsonb) AS x(
      position bigint, event_id uuid, stream text, stream_version int, type text,
      data jsonb, metadata jsonb, recorded_at timestamptz, hash text, prev_hash text)`;
 

@@ -19,7 +19,11 @@ export function record(f: Figure): void {
   progress(`${f.scenario}: ${f.metric} = ${format(f.value)} ${f.unit}${f.ratio ? ` (${(f.ratio.value * 100).toFixed(0)}% of ${f.ratio.of})` : ''}`);
 }
 
+/** `quiet` silences the progress lines (the smoke test's run). */
+export const output = { quiet: false };
+
 export function progress(line: string): void {
+  if (output.quiet) return;
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { subjects } from '@everynode/contracts';
-import { JetStreamClient, request } from '@everynode/messaging';
+import { JetStreamClient, type NatsAuth, request } from '@everynode/messaging';
 import { createTestDatabase, TestDatabase } from '@everynode/platform';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -35,6 +35,8 @@ const SERVICE_URL_VARS: Record<string, string> = {
 export interface StackServers {
   databaseUrl?: string;
   natsUrl?: string;
+  /** The stack's own NATS client's credentials (a server with users, test/security); services get theirs by env. */
+  natsAuth?: NatsAuth;
 }
 
 /** Services that serve HTTPS (their /readyz is probed without verifying the self-signed certificate). */
@@ -109,7 +111,7 @@ export class Stack {
     const stack = new Stack(db, `e2e${randomBytes(4).toString('hex')}`, env, servers.natsUrl);
     // Known before any process starts, so the gateway can be told where the services listen (SERVICE_URL_VARS).
     for (const service of Object.keys(SERVICE_URL_VARS)) stack.ports.set(service, await freePort());
-    stack.client = new JetStreamClient({ servers: stack.natsUrl, prefix: stack.prefix, timeoutMs: 15_000 });
+    stack.client = new JetStreamClient({ servers: stack.natsUrl, prefix: stack.prefix, timeoutMs: 15_000, auth: servers.natsAuth });
     await stack.client.connect();
     return stack;
   }

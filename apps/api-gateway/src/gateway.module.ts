@@ -4,10 +4,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@everynode/event-store';
 import { JetStreamClient } from '@everynode/messaging';
-import { dataSourceOptions, OpsModule, Readiness } from '@everynode/platform';
+import { dataSourceOptions, OpsModule, Readiness, serviceRole } from '@everynode/platform';
 import { AuthRefusals } from './auth/auth-refusals.service';
 import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { CommandBus } from './commands/command-bus.service';
+import { CommandRouter } from './commands/command-router.service';
 import { HttpCommandClient } from './commands/http-commands.client';
 import type { GatewayConfig } from './config/gateway-config';
 import { COMMAND_CLIENT, GATEWAY_CONFIG } from './config/tokens';
@@ -66,8 +67,8 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         OpsModule,
-        // Reads only: the gateway owns no stream and no table; it follows the log as the app role.
-        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: config.databaseUrl, appRole: true, poolSize: 4 }), migrationsRun: false }),
+        // Reads only: the gateway owns no stream and no table; its role may only read the log.
+        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: config.databaseUrl, appRole: serviceRole('api-gateway'), poolSize: 4 }), migrationsRun: false }),
       ],
       controllers: [
         DiscoveryController,
@@ -90,6 +91,7 @@ export class GatewayModule {
         ReadResponder,
         WatchService,
         ResourceReads,
+        CommandRouter,
         CommandBus,
         NamespaceWrites,
         NodeWrites,

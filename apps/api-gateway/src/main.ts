@@ -9,6 +9,7 @@ import { AuthenticateMiddleware } from './auth/authenticate.middleware';
 import { ensureCredentials } from './auth/kubeconfig';
 import { type GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { answerClientErrors, MAX_HEADER_BYTES } from './http/client-errors';
 import { KubeErrorFilter } from './http/kube-errors';
 import { RequestLogMiddleware } from './ops/request-log.middleware';
 
@@ -22,7 +23,7 @@ async function main() {
     config = loadGatewayConfig();
     await checkPostgres(config.databaseUrl);
     await checkNats(config.natsUrl);
-    await migrate(config.databaseUrl);
+    await migrate(config.migrationDatabaseUrl);
     credentials = ensureCredentials(config.home, { port: config.httpPort, host: config.host });
   } catch (error) {
     logger.fatal(error instanceof ConfigError ? error.message : (error as Error).message);
@@ -31,10 +32,12 @@ async function main() {
   const level = LEVELS.indexOf(config.logLevel as LogLevel);
   logger.setLogLevels(LEVELS.slice(0, level < 0 ? 4 : level + 1));
 
+  // Nest's HttpsOptions type leaves maxHeaderSize out, but hands every option to https.createServer.
+  const httpsOptions = { key: credentials.pki.keyPem, cert: credentials.pki.certPem, maxHeaderSize: MAX_HEADER_BYTES };
   const app = await NestFactory.create(GatewayModule.forRoot(config), {
     logger,
     bodyParser: false, // bodies are read per media type (JSON, YAML, patches, protobuf), see http/raw-body.ts
-    httpsOptions: { key: credentials.pki.keyPem, cert: credentials.pki.certPem },
+    httpsOptions,
     forceCloseConnections: true, // open watches must not hold up a shutdown
   });
   const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
@@ -42,6 +45,7 @@ async function main() {
   app.use(app.get(RequestLogMiddleware).handle);
   app.use(app.get(AuthenticateMiddleware).handle);
   app.useGlobalFilters(new KubeErrorFilter());
+  answerClientErrors(app.getHttpServer());
   exitGracefullyOnSignals(app, logger);
   await app.listen(config.httpPort, config.host);
   logger.log(`api-gateway ready: https://${config.host}:${config.httpPort} (kubeconfig ${credentials.kubeconfig}), NATS prefix ${config.natsPrefix}`);

@@ -12,4 +12,4 @@ export { JetStreamClient, request, type JetStreamClientOptions } from './client/
 export { Relay, type RelayOptions, type RelayStats, type RelaySource } from './relay/relay';
 export { RelayCheckpoint1700000000100 } from './relay/relay.migration';
 export { ensureStreams, DUPLICATE_WINDOW_MS } from './topology';
-export { connectNats } from './nats-connection';
+export { connectNats, natsAuthFromEnv, type NatsAuth } from './nats-connection';

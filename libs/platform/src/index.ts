@@ -12,3 +12,4 @@ export * from './rpc/kube-status.filter';
 export * from './core/graceful-shutdown';
 export * from './rpc/command-handlers';
 export * from './rpc/internal-commands.controller';
+export * from './rpc/event-error.filter';

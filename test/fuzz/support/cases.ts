@@ -3,11 +3,11 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { Sent } from './kube-client';
-import { contentTypeFor, encode, encoding, mutate, mutation, oddKey, oddValue, pathsOf, segment } from './mutations';
+import { contentTypeFor, encode, type Encoding, encoding, mutate, mutation, oddKey, oddValue, pathsOf, segment } from './mutations';
 
 export const NAMESPACE = 'tkr-system';
 /** Names fuzzed DaemonSets take: few, so creates collide (409) and replaces find their object. */
-export const DS_NAMES = ['liberator', 'fuzz-a', 'fuzz-b', 'fuzz-c', 'fuzz-d'];
+export const DS_NAMES = ['liberator', 'fuzz-a', 'fuzz-b', 'fuzz-c', 'fuzz-d', 'fuzz-e', 'fuzz-f', 'fuzz-g', 'fuzz-h'];
 export const NODES = ['k8s-node01', 'k8s-node02'];
 
 const DS_COLLECTION = (ns: string) => `/apis/apps/v1/namespaces/${ns}/daemonsets`;
@@ -64,7 +64,7 @@ export const validDaemonSet = fc
     },
   }));
 
-/** A valid DaemonSet, or the liberator manifest, with 0-4 mutations. */
+/** A valid DaemonSet, or the liberator manifest, with 0-3 mutations. */
 const manifest = (liberator: object) =>
   fc
     .tuple(fc.oneof(fc.constant(liberator), validDaemonSet), fc.array(mutation, { maxLength: 3 }))
@@ -72,26 +72,55 @@ const manifest = (liberator: object) =>
 
 const odd = (w: number) => fc.option(fc.constantFrom('dryRun=All', 'fieldValidation=Strict', 'fieldValidation=Ignore', 'fieldManager=fuzz', 'pretty=true', 'dryRun=garbage', 'fieldValidation=%zz', '%=%'), { freq: w, nil: undefined });
 const query = (q: string | undefined) => (q ? `?${q}` : '');
+/** Stands for the Content-Type that fits the body's encoding. */
+const RIGHT_TYPE = 'the right one';
 
 export const manifestCase = (liberator: object): fc.Arbitrary<Sent> =>
   fc
     .record({
-      verb: fc.constantFrom('create', 'create', 'replace'),
-      ns: segment([NAMESPACE, NAMESPACE, NAMESPACE, 'default', 'ghost']),
+      verb: fc.constantFrom('create', 'replace'),
+      ownName: fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      ns: segment([NAMESPACE, NAMESPACE, NAMESPACE, NAMESPACE, NAMESPACE, NAMESPACE, 'default', 'ghost']),
       name: segment(DS_NAMES),
       doc: manifest(liberator),
       how: encoding,
       seed: fc.nat(),
-      contentType: contentTypeFor(['application/json', 'application/yaml', 'application/json; charset=utf-8']),
+      contentType: contentTypeFor([RIGHT_TYPE]),
       extra: odd(3),
     })
-    .map(({ verb, ns, name, doc, how, seed, contentType, extra }) => {
+    .map(({ verb, ownName, ns, name, doc, how, seed, contentType, extra }) => {
+      // A replace mostly names the object its body names (else it is only a name mismatch).
+      const named = (doc as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      const target = ownName && typeof named === 'string' && named ? encodeURIComponent(named) : name;
       const body = encode(doc, how, seed);
-      const type = contentType === 'application/json' && how.startsWith('yaml') ? 'application/yaml' : contentType;
+      const right = how.startsWith('yaml') || how === 'multi-document' || (how === 'bom' && seed % 2 === 0) || (how === 'byte-flip' && seed % 2 === 0) ? 'application/yaml' : 'application/json';
+      const type = contentType === RIGHT_TYPE ? right : contentType;
       return verb === 'create'
         ? { method: 'POST', path: `${DS_COLLECTION(ns)}${query(extra)}`, body, contentType: type }
-        : { method: 'PUT', path: `${DS_COLLECTION(ns)}/${name}${query(extra)}`, body, contentType: type };
+        : { method: 'PUT', path: `${DS_COLLECTION(ns)}/${target}${query(extra)}`, body, contentType: type };
     });
+
+/** Namespaces and nodes created from mutated bodies (node names from a small pool, so few join). */
+export const clusterObjectCase: fc.Arbitrary<Sent> = fc
+  .record({
+    kind: fc.constantFrom('Namespace', 'Node'),
+    name: fc.oneof(fc.constantFrom('fuzz-ns', 'fuzz-node-1', 'fuzz-node-2', 'a'.repeat(64), 'a.b', 'UPPER', ''), dnsLabel),
+    labels: fc.dictionary(fc.oneof(labelKey, oddKey), fc.oneof(labelValue, oddValue), { maxKeys: 3 }),
+    taints: fc.array(fc.record({ key: fc.oneof(labelKey, oddKey), value: fc.oneof(labelValue, oddValue), effect: fc.constantFrom('NoSchedule', 'NoExecute', 'Sometimes', '') }), { maxLength: 2 }),
+    mutations: fc.array(mutation, { maxLength: 2 }),
+    how: encoding,
+    seed: fc.nat(),
+  })
+  .map(({ kind, name, labels, taints, mutations, how, seed }) => {
+    const node = kind === 'Node';
+    const doc = mutations.reduce<unknown>((d, m) => mutate(d, m), {
+      apiVersion: 'v1',
+      kind,
+      metadata: { name: node ? `fuzz-node-${seed % 3}` : name, labels },
+      ...(node ? { spec: { taints, podCIDR: '10.99.0.0/24' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.9' }] } } : {}),
+    });
+    return { method: 'POST', path: node ? '/api/v1/nodes' : '/api/v1/namespaces', body: encode(doc, how, seed), contentType: how.startsWith('yaml') ? 'application/yaml' : 'application/json' };
+  });
 
 // ---- patches ----
 
@@ -153,8 +182,8 @@ export const patchCase = (liberator: object): fc.Arbitrary<Sent> =>
       strategic: strategicPatch(liberator),
       ops: fc.oneof({ weight: 5, arbitrary: fc.array(jsonPatchOp(liberator), { maxLength: 4 }) }, { weight: 1, arbitrary: oddValue }),
       applied: manifest(liberator),
-      labels: fc.dictionary(oddKey, oddValue, { maxKeys: 3 }),
-      how: fc.constantFrom('json', 'json', 'json', 'json', 'truncated', 'deep-json', 'byte-flip', 'empty', 'huge-number') as fc.Arbitrary<'json'>,
+      labels: fc.dictionary(fc.oneof(labelKey, oddKey), fc.oneof(labelValue, oddValue), { maxKeys: 3 }),
+      how: fc.constantFrom<Encoding>('json', 'json', 'json', 'json', 'json', 'json', 'json', 'truncated', 'deep-json', 'byte-flip', 'empty', 'huge-number'),
       seed: fc.nat(),
       contentType: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: contentTypeFor(['application/json']) }),
       extra: odd(4),
@@ -173,14 +202,14 @@ export const patchCase = (liberator: object): fc.Arbitrary<Sent> =>
       let doc: unknown;
       if (flavour === JSON_PATCH) doc = onNode && seed % 2 ? [{ op: 'add', path: `/metadata/labels/${String(Object.keys(labels)[0] ?? 'k').replace(/\//g, '~1')}`, value: Object.values(labels)[0] ?? 'v' }] : ops;
       else if (flavour === APPLY) doc = onNode ? { apiVersion: 'v1', kind: 'Node', metadata: { labels } } : applied;
-      else doc = onNode ? { metadata: { labels }, ...(seed % 3 === 0 ? { spec: { taints: [oddValueOf(seed)] } } : {}) } : strategic;
+      else doc = onNode ? { metadata: { labels }, ...(seed % 3 === 0 ? { spec: { taints: [oddTaint(seed)] } } : {}) } : strategic;
       const body = flavour === APPLY && how === 'json' && seed % 2 ? Buffer.from(stringify(doc ?? null)) : encode(doc, how, seed);
       const params = [extra, flavour === APPLY && fieldManager ? 'fieldManager=fuzz' : undefined].filter(Boolean).join('&');
       return { method: 'PATCH', path: `${path}${query(params)}`, body, contentType: contentType === undefined ? flavour : contentType };
     });
 
 const ODD_TAINTS: unknown[] = [null, 1, 'x', {}, { key: 'k', effect: 'NoSchedule', value: 5 }, { key: '', effect: 'NoSchedule' }, { key: 'k', effect: 'Sometimes' }, { key: 'a/b/c', effect: 'NoExecute' }];
-const oddValueOf = (seed: number) => ODD_TAINTS[seed % ODD_TAINTS.length];
+const oddTaint = (seed: number) => ODD_TAINTS[seed % ODD_TAINTS.length];
 
 // ---- queries ----
 
@@ -188,7 +217,7 @@ const PARAMS: Record<string, string[]> = {
   labelSelector: ['app=liberator', 'name in (liberator,x)', '!name', 'a!=b,c', 'x>1', '=', ',', 'a in (', 'a=b=c', '(((', 'a==', 'k notin ()', 'a/b/c=d', `${'k'.repeat(70)}=v`, 'a=\u00e9'],
   fieldSelector: ['metadata.name=liberator', 'metadata.namespace!=x', 'spec.nodeName=k8s-node01', 'status.phase=Running', 'metadata.name', 'a=b', 'metadata.name=a\\', 'metadata.name=a,b', '=', 'metadata.name==x', 'spec.unschedulable=true'],
   limit: ['1', '2', '500', '0', '-1', '1.5', 'abc', '1e3', '99999999999999999999', '', ' 5', '0x10', '100000'],
-  continue: ['', 'abc', '%%%', 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MSwic3RhcnQiOiJ4In0', 'eyJ9', 'bnVsbA', 'e30', 'eyJydiI6LTF9', 'eyJydiI6MSwic3RhcnQiOjV9'],
+  continue: ['', 'abc', '%%%', 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MSwic3RhcnQiOiJ4In0', 'eyJ9', 'bnVsbA', 'e30', 'eyJydiI6LTF9', 'eyJydiI6MSwic3RhcnQiOjV9', 'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MSwic3RhcnQiOiJ0a3Itc3lzdGVtL2xpYmVyYXRvciJ9'],
   watch: ['true', 'false', '1', '0', 'yes', 'TRUE', ''],
   resourceVersion: ['0', '1', '', '-1', 'abc', '99999999999', '1.5', '18446744073709551616', '00', ' 1'],
   resourceVersionMatch: ['NotOlderThan', 'Exact', 'garbage', ''],
@@ -217,6 +246,9 @@ const queryString = fc
   )
   .map((pairs) => pairs.join('&'));
 
+/** Now and then a query string far longer than any client sends (an endless selector). */
+const longQuery = fc.record({ key: fc.constantFrom('labelSelector', 'fieldSelector', 'continue', 'x'), length: fc.integer({ min: 10_000, max: 80_000 }) }).map(({ key, length }) => `${key}=${'a'.repeat(length)}`);
+
 const ACCEPTS = [
   'application/json',
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
@@ -238,7 +270,7 @@ export const queryCase: fc.Arbitrary<Sent> = fc
       `/api/v1/namespaces/${NAMESPACE}/events`,
     ),
     victim: fc.constantFrom(...DS_NAMES.slice(1), 'nope'),
-    q: queryString,
+    q: fc.oneof({ weight: 30, arbitrary: queryString }, { weight: 1, arbitrary: longQuery }),
     accept: fc.option(fc.constantFrom(...ACCEPTS), { nil: undefined }),
     body: fc.option(fc.oneof(fc.record({ propagationPolicy: oddValue }, { requiredKeys: [] }), fc.record({ preconditions: oddValue, orphanDependents: oddValue }, { requiredKeys: [] }), oddValue), { nil: undefined }),
   })

@@ -17,6 +17,8 @@ export interface Sent {
   /** `null` sends no Content-Type header at all. */
   contentType?: string | null;
   headers?: Record<string, string>;
+  /** Send the body chunked, without a Content-Length (as a streaming client would). */
+  chunked?: boolean;
 }
 
 export class KubeClient {
@@ -35,7 +37,7 @@ export class KubeClient {
   send(req: Sent): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, ...(req.headers ?? {}) };
-      if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+      if (req.body !== undefined && !req.chunked) headers['Content-Length'] = String(Buffer.byteLength(req.body));
       if (req.contentType) headers['Content-Type'] = req.contentType;
       const call = httpsRequest({ host: '127.0.0.1', port: this.port, method: req.method, path: req.path, agent: this.agent, headers }, (res) => {
         const contentType = String(res.headers['content-type'] ?? '');
@@ -62,7 +64,11 @@ export class KubeClient {
         clearTimeout(timer);
         reject(new Error(`${req.method} ${req.path.slice(0, 200)}: ${error.message}`));
       });
-      call.end(req.body);
+      if (req.chunked && req.body !== undefined) {
+        const bytes = Buffer.from(req.body);
+        for (let at = 0; at < bytes.length; at += 64 * 1024) call.write(bytes.subarray(at, at + 64 * 1024));
+        call.end();
+      } else call.end(req.body);
     });
   }
 

@@ -55,7 +55,7 @@ export function authorizeNodeRequest(user: string, node: string, info: RequestIn
     // A kubelet registers itself (the body names the node: NodeRestriction is checked by the write).
     if (verb === 'create' && !subresource) return null;
     if (verb === 'update' || verb === 'patch') {
-      return name === node ? null : scoped(admissionForbidden('nodes', name ?? '', `node "${node}" is not allowed to modify node "${name}"`));
+      return name === node ? null : scoped(admissionForbidden('nodes', name ?? '', `node "${node}" is not allowed to modify node "${name ?? ''}"`));
     }
   }
   if (info.group === '' && info.resource === 'pods') {

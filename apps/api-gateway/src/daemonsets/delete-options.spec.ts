@@ -33,4 +33,15 @@ describe('parseDeleteOptions', () => {
     expect(statusThrownBy(() => parseDeleteOptions(Buffer.from('[1]'), q())).code).toBe(400);
     expect(statusThrownBy(() => parseDeleteOptions(Buffer.from('{'), q())).code).toBe(400);
   });
+
+  // Found by the API fuzzer: a policy such as {"toString":{}} could not even be printed in the 400 (a 500).
+  it('refuses fields of the wrong JSON type as the decoder does', () => {
+    expect(statusThrownBy(() => parseDeleteOptions(body({ propagationPolicy: { toString: {} } }), q()))).toMatchObject({
+      code: 400,
+      message: 'json: cannot unmarshal object into Go struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation',
+    });
+    expect(statusThrownBy(() => parseDeleteOptions(body({ orphanDependents: 'yes' }), q())).message).toBe('json: cannot unmarshal string into Go struct field DeleteOptions.orphanDependents of type bool');
+    expect(statusThrownBy(() => parseDeleteOptions(body({ preconditions: { uid: 5 } }), q())).message).toBe('json: cannot unmarshal number into Go struct field Preconditions.preconditions.uid of type types.UID');
+    expect(statusThrownBy(() => parseDeleteOptions(body({ dryRun: 'All' }), q())).code).toBe(400);
+  });
 });

@@ -11,10 +11,30 @@ export interface DeleteOptions {
 
 const POLICIES: PropagationPolicy[] = ['Background', 'Foreground', 'Orphan'];
 
+const jsonKind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v);
+
+/** A field of the wrong JSON type is the decoder's 400, before anything uses it (an object is no string). */
+function typed<T>(value: unknown, is: (v: unknown) => boolean, field: string, goType: string): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!is(value)) throw badRequest(`json: cannot unmarshal ${jsonKind(value)} into Go struct field ${field} of type ${goType}`);
+  return value as T;
+}
+const isString = (v: unknown) => typeof v === 'string';
+
 export function parseDeleteOptions(body: Buffer, query: URLSearchParams): DeleteOptions {
   const options = body.toString('utf8').trim() ? parseJsonBody(body) : {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw badRequest('DeleteOptions must be a JSON object');
-  const o = options as { propagationPolicy?: unknown; orphanDependents?: unknown; preconditions?: unknown; dryRun?: unknown };
+  const raw = options as Record<string, unknown>;
+  const pre = typed<Record<string, unknown>>(raw.preconditions, (v) => typeof v === 'object' && !Array.isArray(v), 'DeleteOptions.preconditions', 'v1.Preconditions');
+  const o = {
+    propagationPolicy: typed<string>(raw.propagationPolicy, isString, 'DeleteOptions.propagationPolicy', 'v1.DeletionPropagation'),
+    orphanDependents: typed<boolean>(raw.orphanDependents, (v) => typeof v === 'boolean', 'DeleteOptions.orphanDependents', 'bool'),
+    dryRun: typed<unknown[]>(raw.dryRun, Array.isArray, 'DeleteOptions.dryRun', '[]string'),
+    preconditions: pre && {
+      uid: typed<string>(pre.uid, isString, 'Preconditions.preconditions.uid', 'types.UID'),
+      resourceVersion: typed<string>(pre.resourceVersion, isString, 'Preconditions.preconditions.resourceVersion', 'string'),
+    },
+  };
   const orphan = o.orphanDependents ?? (query.has('orphanDependents') ? query.get('orphanDependents') === 'true' : undefined);
   let policy = (o.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
   if (policy !== undefined && orphan !== undefined) {
@@ -25,7 +45,7 @@ export function parseDeleteOptions(body: Buffer, query: URLSearchParams): Delete
     throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
   }
   const dryRun = (Array.isArray(o.dryRun) && o.dryRun.includes('All')) || query.getAll('dryRun').includes('All');
-  const preconditions = o.preconditions && typeof o.preconditions === 'object' ? (o.preconditions as DeleteOptions['preconditions']) : undefined;
+  const { preconditions } = o;
   return { propagationPolicy: policy as PropagationPolicy, dryRun, ...(preconditions ? { preconditions } : {}) };
 }
 

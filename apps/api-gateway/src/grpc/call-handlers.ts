@@ -80,15 +80,7 @@ export class CallHandlers {
     const header = call.metadata.get('authorization')[0];
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
     const user = token ? await this.deps.authenticate(token) : null;
-    const refused = !token
-      ? new Refusal('no_token', unauthenticated())
-      : !user
-        ? new Refusal('invalid_token', unauthenticated('Unauthorized: the bearer token is not valid'))
-        : user.role === 'node'
-          ? authorizeNodeCall(user.name, user.node ?? '', method, (call.request ?? {}) as object, (name) => this.deps.view.model.nodes.get(name)?.node ?? undefined)
-          : access === 'write' && user.role !== 'admin'
-            ? new Refusal('role', forbidden(user.name, method))
-            : null;
+    const refused = this.refusal(token, user, method, call.request, access);
     if (refused || !user) {
       const { reason, status } = refused!;
       this.deps.refused?.({ user: user?.name ?? null, verb: method.slice(method.lastIndexOf('/') + 1), path: method, reason, code: status.code, message: status.message });
@@ -107,6 +99,16 @@ export class CallHandlers {
         return reply;
       },
     };
+  }
+
+  /** The 401 or 403 of a call, or null. Node tokens follow their own rules (auth/grpc-node-authorizer.ts). */
+  private refusal(token: string | undefined, user: GrpcUser | null, method: string, request: unknown, access: Access): Refusal | null {
+    if (!token) return new Refusal('no_token', unauthenticated());
+    if (!user) return new Refusal('invalid_token', unauthenticated('Unauthorized: the bearer token is not valid'));
+    if (user.role === 'node') {
+      return authorizeNodeCall(user.name, user.node ?? '', method, (request ?? {}) as object, (name) => this.deps.view.model.nodes.get(name)?.node ?? undefined);
+    }
+    return access === 'write' && user.role !== 'admin' ? new Refusal('role', forbidden(user.name, method)) : null;
   }
 }
 

@@ -6,7 +6,7 @@ import { AuthRefusals } from '../auth/auth-refusals.service';
 import { ensurePki } from '../auth/pki';
 import { TokenAuthenticator, TOKENS_FILE } from '../auth/tokens';
 import type { GatewayConfig } from '../config/gateway-config';
-import { CommandBus } from '../commands/command-bus.service';
+import { CommandRouter } from '../commands/command-router.service';
 import { GATEWAY_CONFIG } from '../config/tokens';
 import { ClusterView } from '../read-model/cluster-view.service';
 import { createGrpcServer, grpcPort, type GrpcApi } from './grpc-server';
@@ -18,7 +18,7 @@ export class GrpcApiHost implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly bus: CommandBus,
+    private readonly commands: CommandRouter,
     private readonly view: ClusterView,
     private readonly store: EventStore,
     private readonly refusals: AuthRefusals,
@@ -34,7 +34,7 @@ export class GrpcApiHost implements OnApplicationBootstrap, OnApplicationShutdow
       {
         authenticate: (token) => tokens.authenticate(token),
         // Over NATS, or over the service's HTTP port while NATS is away (as the HTTPS API's writes).
-        send: (pattern, data) => this.bus.deliver(pattern, data as Record<string, unknown>),
+        send: (pattern, data) => this.commands.deliver(pattern, data as Record<string, unknown>),
         view: { model: this.view.model, onChanges: (l) => this.view.onChanges(l), waitForHead: () => this.view.waitForHead() },
         store: this.store,
         refused: (record) => this.refusals.record(record),

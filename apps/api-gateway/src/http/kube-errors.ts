@@ -53,6 +53,9 @@ export function invalid(kind: string, name: string, causes: { field: string; mes
   );
 }
 
+/** A value from a request body, printable whatever it is (`String({toString: {}})` throws). */
+export const shown = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+
 /** A body whose metadata.name differs from the URL's. */
 export const nameMismatch = (inBody: unknown, inUrl: string) =>
-  new KubeStatusError(failure(400, 'BadRequest', `the name of the object (${String(inBody)}) does not match the name on the URL (${inUrl})`));
+  new KubeStatusError(failure(400, 'BadRequest', `the name of the object (${shown(inBody)}) does not match the name on the URL (${inUrl})`));

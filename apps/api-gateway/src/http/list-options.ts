@@ -1,6 +1,7 @@
 // The query parameters of list, get and watch requests (metav1.ListOptions / GetOptions), validated.
 import { badRequest } from '@everynode/contracts';
 import { type FieldRequirement, type IncludeObject, parseFieldSelector, parseLabelSelector, type Requirement, type SelectableKind } from '../kube';
+import { type ContinueToken, decodeContinue, parseLimit } from '../kube/list-pages';
 
 export interface ListOptions {
   labelSelector: Requirement[];
@@ -11,6 +12,10 @@ export interface ListOptions {
   timeoutSeconds?: number;
   allowWatchBookmarks: boolean;
   includeObject: IncludeObject;
+  /** At most this many objects (capped at MAX_LIST_LIMIT); undefined: all of them. */
+  limit?: number;
+  /** Where the previous page ended. */
+  continue?: ContinueToken;
 }
 
 export const queryOf = (url: string) => new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
@@ -28,6 +33,9 @@ export function parseListOptions(query: URLSearchParams, kind: SelectableKind, w
   }
   const rv = query.get('resourceVersion') ?? undefined;
   if (rv && !/^\d+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a log position (a non-negative integer)`);
+  const token = query.get('continue') || undefined;
+  const continued = token === undefined ? undefined : decodeContinue(token);
+  if (continued && rv && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
   return {
     labelSelector: parseLabelSelector(query.get('labelSelector') ?? ''),
     fieldSelector: parseFieldSelector(query.get('fieldSelector') ?? '', kind),
@@ -36,5 +44,7 @@ export function parseListOptions(query: URLSearchParams, kind: SelectableKind, w
     timeoutSeconds,
     allowWatchBookmarks: bool(query.get('allowWatchBookmarks')),
     includeObject: include as IncludeObject,
+    limit: parseLimit(query.get('limit')),
+    continue: continued,
   };
 }

@@ -3,7 +3,8 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, failure, KubeStatusError } from '@everynode/contracts';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../kube/json';
+import { MAX_JSON_DEPTH, nestsDeeperThan, nulPath } from '../kube/json';
+import { yamlNestsDeeperThan } from '../kube/yaml-nesting';
 
 /** The API server's default request body limit (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -40,6 +41,13 @@ export const mediaType = (header: string | undefined) => (header ?? '').split(';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
+/** A body is stored (or becomes part of what is) in the event log, which cannot hold a NUL. */
+function storable(value: unknown): unknown {
+  const at = nulPath(value);
+  if (at !== undefined) throw badRequest(`the object contains a NUL character (\\u0000) at ${at}, which cannot be stored`);
+  return value;
+}
+
 export function parseJsonBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty: send a JSON object');
@@ -51,24 +59,29 @@ export function parseJsonBody(body: Buffer): unknown {
   }
   // JSON.parse itself is iterative, but patching, validating and re-encoding the value recurse.
   if (nestsDeeperThan(value)) throw badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${MAX_JSON_DEPTH}`);
-  return value;
+  return storable(value);
 }
+
+/** The yaml library's default: plenty for anchors in a manifest, far too few for a billion laughs. */
+const MAX_YAML_ALIAS_COUNT = 100;
 
 const yamlTooDeep = () => badRequest(`error decoding YAML: yaml: exceeded max depth of ${MAX_JSON_DEPTH}`);
 
 export function parseYamlBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty: send a YAML or JSON object');
+  if (yamlNestsDeeperThan(text, MAX_JSON_DEPTH)) throw yamlTooDeep(); // before the parser's recursion can overflow
   let value: unknown;
   try {
-    // JSON is YAML; aliases are refused so a small body cannot expand into a huge one.
-    value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: true });
+    // JSON is YAML. Aliases expand to at most MAX_YAML_ALIAS_COUNT nodes, so a small body cannot become a huge one.
+    value = parseYaml(text, { maxAliasCount: MAX_YAML_ALIAS_COUNT, uniqueKeys: true });
   } catch (error) {
-    if (error instanceof RangeError) throw yamlTooDeep(); // the parser's own recursion gave out first
+    if (error instanceof RangeError) throw yamlTooDeep();
+    if (error instanceof ReferenceError && /alias count/.test(error.message)) throw badRequest('error decoding YAML: yaml: document contains excessive aliasing');
     throw badRequest(`error decoding YAML: ${(error as Error).message}`);
   }
   if (nestsDeeperThan(value)) throw yamlTooDeep();
-  return value;
+  return storable(value);
 }
 
 /** A JSON (or, for the media types that allow it, YAML) object body. */

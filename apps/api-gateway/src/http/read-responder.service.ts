@@ -5,7 +5,8 @@ import { failure, KubeStatusError } from '@everynode/contracts';
 import { matchesFields, matchesLabels, partialObjectMetadata, selectableFields, toTable } from '../kube';
 import { ClusterView } from '../read-model/cluster-view.service';
 import type { KindInfo, KubeObject } from '../read-model/kinds';
-import { KubeObjects } from '../read-model/kube-objects.service';
+import { byNamespaceAndName, KubeObjects } from '../read-model/kube-objects.service';
+import { page } from '../kube/list-pages';
 import { representation, TABLE_CONTENT_TYPE } from './accept';
 import type { HttpRequest, HttpResponse } from './http-types';
 import type { ListOptions } from './list-options';
@@ -20,6 +21,12 @@ const tooLargeResourceVersion = (code: number, reason: string, wanted: number, c
     failure(code, reason, `${reason === 'Timeout' ? 'Timeout: ' : ''}Too large resource version: ${wanted}, current: ${current}`, {
       causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
     }),
+  );
+
+/** 410 for a continue token older than the watch cache (upstream: older than etcd's compaction). */
+const continueExpired = () =>
+  new KubeStatusError(
+    failure(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'),
   );
 
 /**
@@ -46,16 +53,23 @@ export class ReadResponder {
   ) {}
 
   async list(req: HttpRequest, res: HttpResponse, kind: KindInfo, namespace: string | undefined, opts: ListOptions): Promise<void> {
-    await awaitResourceVersion(this.view, opts.resourceVersion);
-    const rv = String(this.view.position);
-    const items = this.objects.list(kind, namespace).filter((o) => matchesOptions(kind, o, opts));
+    const first = opts.continue?.rv;
+    await awaitResourceVersion(this.view, first === undefined ? opts.resourceVersion : String(first));
+    if (first !== undefined && !this.view.changesSince(first)) throw continueExpired();
+    // Later pages answer with the first page's resourceVersion: a watch from it sees every change since.
+    const listed = first ?? this.view.position;
+    const matching = this.objects.list(kind, namespace).filter((o) => matchesOptions(kind, o, opts));
+    const { items, ...more } = page(matching, { limit: opts.limit, start: opts.continue?.start, rv: listed, compare: byNamespaceAndName });
+    const metadata = { resourceVersion: String(listed), ...more };
     switch (representation(req.headers.accept)) {
-      case 'table':
-        return sendJson(res, 200, toTable(kind.kind, items.map((object) => ({ object, now: Date.now() })), rv, { includeObject: opts.includeObject }), TABLE_CONTENT_TYPE);
+      case 'table': {
+        const table = toTable(kind.kind, items.map((object) => ({ object, now: Date.now() })), metadata.resourceVersion, { includeObject: opts.includeObject });
+        return sendJson(res, 200, { ...table, metadata }, TABLE_CONTENT_TYPE);
+      }
       case 'partial':
-        return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: rv }, items: items.map(partialObjectMetadata) });
+        return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: items.map(partialObjectMetadata) });
       case 'json':
-        return sendJson(res, 200, { kind: kind.listKind, apiVersion: kind.apiVersion, metadata: { resourceVersion: rv }, items });
+        return sendJson(res, 200, { kind: kind.listKind, apiVersion: kind.apiVersion, metadata, items });
     }
   }
 

@@ -40,3 +40,25 @@ export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
   }
   return false;
 }
+
+/**
+ * Where the first NUL (U+0000) in a string or key is, or undefined. PostgreSQL's text and jsonb cannot
+ * hold one, so a body carrying it could never be stored (the spec service checks the same).
+ */
+export function nulPath(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path || '<root>';
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    } else if (v && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        if (k.includes('\u0000')) return `key ${JSON.stringify(k)} in ${path || '<root>'}`;
+        stack.push([item, path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return undefined;
+}

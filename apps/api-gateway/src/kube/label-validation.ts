@@ -21,7 +21,8 @@ function regexError(message: string, format: string, ...examples: string[]): str
 
 const maxLenError = (length: number) => `must be no more than ${length} characters`;
 
-function dns1123Subdomain(value: string): string[] {
+/** validation.IsDNS1123Subdomain: node names, label key prefixes. Empty when valid. */
+export function dns1123Subdomain(value: string): string[] {
   const errors: string[] = [];
   if (value.length > 253) errors.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN.test(value)) errors.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));

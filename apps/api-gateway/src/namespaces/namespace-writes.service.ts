@@ -4,6 +4,7 @@ import { badRequest, COMMANDS } from '@everynode/contracts';
 import type { NamespaceRecord } from '@everynode/contracts';
 import type { Caller } from '../commands/command-bus.service';
 import { CommandBus } from '../commands/command-bus.service';
+import { shown } from '../http/kube-errors';
 import { mediaType, parseObjectBody } from '../http/raw-body';
 import { ACCEPTED_BODY_TYPES, decodeNamespaceProtobuf, PROTOBUF_CONTENT_TYPE, unsupportedMediaType } from '../kube';
 import { ClusterView } from '../read-model/cluster-view.service';
@@ -19,7 +20,7 @@ export function namespaceFromBody(body: Buffer, contentType: string | undefined)
     metadata = decoded.metadata;
   } else if (ACCEPTED_BODY_TYPES.includes(type)) {
     const object = parseObjectBody(body, contentType);
-    if (object.kind !== undefined && object.kind !== 'Namespace') throw badRequest(`the body is a ${String(object.kind)}, not a Namespace`);
+    if (object.kind !== undefined && object.kind !== 'Namespace') throw badRequest(`the body is a ${shown(object.kind)}, not a Namespace`);
     metadata = (object.metadata ?? {}) as typeof metadata;
   } else throw unsupportedMediaType();
   if (typeof metadata.name !== 'string' || !metadata.name) {

@@ -11,7 +11,7 @@ import { APPLY_PATCH, appliedConfiguration, applyPatch, patchNamesVersion, patch
 import { parseObjectBody } from '../http/raw-body';
 import { serverSideApply } from '../kube';
 // Not re-exported by kube/index.ts (yet): the label rules of k8s.io/apimachinery validation.
-import { labelValueErrors, qualifiedNameErrors } from '../kube/label-validation';
+import { dns1123Subdomain, labelValueErrors, qualifiedNameErrors } from '../kube/label-validation';
 import { taintErrors } from '../kube/taint-validation';
 import { KINDS, type KubeObject } from '../read-model/kinds';
 import { KubeObjects } from '../read-model/kube-objects.service';
@@ -54,6 +54,8 @@ export class NodeWrites {
     const node = parseObjectBody(body, contentType) as Body & { status?: Record<string, unknown> };
     const name = node.metadata?.name;
     if (typeof name !== 'string' || !name) throw badRequest('Node "" is invalid: metadata.name: Required value: name or generateName is required');
+    const nameErrors = dns1123Subdomain(name);
+    if (nameErrors.length) throw invalid('Node', name, nameErrors.map((e) => ({ field: 'metadata.name', message: `Invalid value: ${JSON.stringify(name)}: ${e}` })));
     const labels = validLabels('Node', name, node.metadata?.labels);
     const taints = taintsOf(name, node.spec);
     this.admit(caller, name, undefined, { labels, taints });

@@ -7,7 +7,8 @@ import { presentPod } from '../pods/pod.presenter';
 import { type ChangeEntry, ClusterView, type PodSnapshot } from './cluster-view.service';
 import type { KindInfo, KubeObject } from './kinds';
 
-const byNamespaceAndName = (a: KubeObject, b: KubeObject) =>
+/** The order of every list (and so of its pages). */
+export const byNamespaceAndName = (a: KubeObject, b: KubeObject) =>
   (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
 
 @Injectable()

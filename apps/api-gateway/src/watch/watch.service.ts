@@ -16,6 +16,8 @@ import { KubeObjects } from '../read-model/kube-objects.service';
 /** A client this far behind (bytes not yet taken by the socket) is cut off; it re-lists and watches again. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const BOOKMARK_EVERY_MS = 30_000;
+/** setTimeout fires at once for a longer delay (a huge timeoutSeconds would end the watch immediately). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const tooOld = (rv: number, oldest: number) =>
   new KubeStatusError(failure(410, 'Expired', `too old resource version: ${rv} (${oldest})`));
@@ -88,7 +90,7 @@ export class WatchService {
 
     // Upstream ends a watch after 30-60 minutes unless the client asked for a timeout; clients then re-watch.
     const timeoutMs = opts.timeoutSeconds !== undefined ? opts.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
-    timers.push(setTimeout(close, timeoutMs));
+    timers.push(setTimeout(close, Math.min(timeoutMs, MAX_TIMER_MS)));
     if (opts.allowWatchBookmarks) {
       const typeMeta = rep === 'table' ? { apiVersion: 'meta.k8s.io/v1', kind: 'Table' } : { apiVersion: kind.apiVersion, kind: kind.kind };
       const tick = () => {

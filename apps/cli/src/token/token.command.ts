@@ -51,7 +51,7 @@ export function tokenCommand(args: string[], env: NodeJS.ProcessEnv = process.en
       // Replacing a token by name would lock out whoever holds the old one: make that a revoke first.
       if (readTokens(file).some((e) => e.name === name)) return fail(`a token named "${name}" exists; revoke it first (everynode token revoke ${name})`);
       io.out(issueToken(file, name, role, node));
-      io.err(`token "${name}" (${role}${node ? ` for node ${node}` : ''}) added to ${file}; it is shown only now`);
+      io.err(`token "${name}" (${role === 'node' ? `node ${node}` : role}) added to ${file}; it is shown only now`);
       return 0;
     }
     case 'list': {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
 import type { ApplyDaemonSetCommand, DaemonSet } from '@everynode/contracts';
 import { KubeStatusRpcFilter, MetricsRegistry } from '@everynode/platform';
-import { decideApply, resolveNamespace } from '../decider/daemonset.decider';
+import { checkApply, decideApply, resolveNamespace } from '../decider/daemonset.decider';
 import { parseManifest, strictDecodeDaemonSet } from '../domain';
 import { DaemonSetWriter } from '../daemonset-writer';
 import { presented } from '../projection/daemonset.projection';
@@ -24,6 +24,7 @@ export class ApplyDaemonSetHandler {
     try {
       const parsed = typeof cmd.manifest === 'string' ? parseManifest(cmd.manifest) : cmd.manifest;
       const manifest = strictDecodeDaemonSet(parsed);
+      checkApply({ manifest, namespace: cmd.namespace });
       const namespace = resolveNamespace(manifest, cmd.namespace);
       const name = manifest.metadata?.name ?? '';
       const input = { meta: cmd.meta, manifest, namespace, mode: cmd.mode ?? 'apply', resourceVersion: cmd.resourceVersion } as const;

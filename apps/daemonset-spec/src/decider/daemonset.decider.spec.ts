@@ -1,7 +1,7 @@
 import { statusThrownBy } from '@everynode/contracts';
 import type { DaemonSet, NewEvent, RecordedEvent } from '@everynode/contracts';
 import { liberator } from '../domain/fixtures/liberator.fixture';
-import { decideApply, decideDelete, DaemonSetState } from './daemonset.decider';
+import { checkApply, decideApply, decideDelete, DaemonSetState, MAX_OBJECT_BYTES } from './daemonset.decider';
 import { evolveDaemonSet, initialDaemonSetState } from '@everynode/read-models';
 
 let n = 0;
@@ -94,6 +94,33 @@ describe('DaemonSet decider', () => {
     const ds = liberator();
     ds.spec.template.spec.containers = [];
     expect(statusThrownBy(() => apply(initialDaemonSetState(), ds))).toMatchObject({ code: 422, reason: 'Invalid' });
+  });
+
+  // An event larger than a NATS message would stop the relay: the object's size is bounded.
+  it('refuses an object too large to store whole in one event (413), on create and on update', () => {
+    const huge = (ds: DaemonSet) => {
+      ds.spec.template.spec.containers[0].args = Array.from({ length: 8 }, () => 'x'.repeat(100 * 1024));
+      return ds;
+    };
+    for (const state of [initialDaemonSetState(), created()]) {
+      expect(statusThrownBy(() => apply(state, huge(liberator())))).toMatchObject({
+        code: 413,
+        reason: 'RequestEntityTooLarge',
+        message: expect.stringMatching(new RegExp(`^Request entity too large: the DaemonSet is \\d+ bytes, the limit is ${MAX_OBJECT_BYTES}$`)),
+      });
+    }
+  });
+
+  // Found by the API fuzzer: these reached the store's queries before validation, and a NUL failed them (500).
+  it('checkApply refuses, without any stored state, what can never be stored: an invalid namespace or name, a NUL', () => {
+    expect(statusThrownBy(() => checkApply({ manifest: { ...liberator(), metadata: { name: 'liberator' } }, namespace: '\u0000' }))).toMatchObject({
+      code: 422,
+      details: { causes: [expect.objectContaining({ field: 'metadata.namespace' })] },
+    });
+    const nul = liberator();
+    nul.spec.template.spec.containers[0].args = ['\u0000'];
+    expect(statusThrownBy(() => checkApply({ manifest: nul })).code).toBe(400);
+    expect(() => checkApply({ manifest: liberator() })).not.toThrow();
   });
 
   it('delete records the propagation policy (Background by default); a missing one is NotFound', () => {

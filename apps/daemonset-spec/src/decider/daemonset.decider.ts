@@ -1,8 +1,8 @@
 // Pure decisions of the DaemonSet spec service: (the stored DaemonSet, a validated manifest) -> events.
-import { alreadyExists, badRequest, conflict, DaemonSetCreated, DaemonSetDeleted, notFound } from '@everynode/contracts';
+import { alreadyExists, badRequest, conflict, DaemonSetCreated, DaemonSetDeleted, failure, KubeStatusError, notFound } from '@everynode/contracts';
 import type { CommandMeta, DaemonSet, EventMetadata, NewEvent, PropagationPolicy } from '@everynode/contracts';
 import type { DaemonSetState } from '@everynode/read-models';
-import { applyDefaults, invalid, templateHash, validateDaemonSet } from '../domain';
+import { applyDefaults, invalid, refuseNul, templateHash, validateDaemonSet } from '../domain';
 
 export interface ApplyInput {
   meta: CommandMeta;
@@ -43,6 +43,17 @@ export function resolveNamespace(manifest: DaemonSet, requested?: string): strin
   return own || requested || 'default';
 }
 
+/**
+ * What decideApply checks without the stored object, run before the store is read: an invalid name
+ * or namespace never reaches a query, nor does text PostgreSQL cannot hold.
+ */
+export function checkApply(input: Pick<ApplyInput, 'manifest' | 'namespace'>): void {
+  refuseNul(input.manifest);
+  const namespace = resolveNamespace(input.manifest, input.namespace);
+  const causes = validateDaemonSet(applyDefaults({ ...input.manifest, metadata: { ...input.manifest.metadata, namespace } }));
+  if (causes.length) throw invalid('DaemonSet', input.manifest.metadata?.name ?? '', 'apps', causes);
+}
+
 export function decideApply(state: DaemonSetState, input: ApplyInput, ctx: DeciderContext): NewEvent<'DaemonSetCreated' | 'DaemonSetUpdated', DaemonSetCreated>[] {
   const namespace = resolveNamespace(input.manifest, input.namespace);
   const name = input.manifest.metadata?.name ?? '';
@@ -50,6 +61,7 @@ export function decideApply(state: DaemonSetState, input: ApplyInput, ctx: Decid
   const defaulted = applyDefaults({ ...input.manifest, metadata: { ...input.manifest.metadata, namespace } });
   const causes = validateDaemonSet(defaulted, old?.object);
   if (causes.length) throw invalid('DaemonSet', name, 'apps', causes);
+  checkSize(defaulted); // after validation, as the API server meets etcd's limit only when storing
 
   if (!old) {
     if (input.mode === 'update') throw notFound(RESOURCE, name);
@@ -95,6 +107,22 @@ export function decideApply(state: DaemonSetState, input: ApplyInput, ctx: Decid
       metadata: metadataOf(input.meta),
     },
   ];
+}
+
+/**
+ * The largest DaemonSet stored (as JSON; the stored object adds only its uid, generation and
+ * timestamp). Every event travels whole in one NATS message (the relay publishes it; the server's
+ * default max_payload is 1 MiB), and an event the relay cannot publish would hold up every later
+ * one. etcd's own limit plays this part in Kubernetes.
+ */
+export const MAX_OBJECT_BYTES = 768 * 1024;
+
+/** Checked before hashing the template, the expensive part for a huge object. */
+function checkSize(ds: DaemonSet): void {
+  const size = Buffer.byteLength(JSON.stringify(ds));
+  if (size > MAX_OBJECT_BYTES) {
+    throw new KubeStatusError(failure(413, 'RequestEntityTooLarge', `Request entity too large: the DaemonSet is ${size} bytes, the limit is ${MAX_OBJECT_BYTES}`));
+  }
 }
 
 function storedObject(ds: DaemonSet, system: { uid: string; generation: number; creationTimestamp: string }): DaemonSet {

@@ -1,11 +1,12 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { COMMANDS } from '@everynode/contracts';
+import { COMMANDS, notFound } from '@everynode/contracts';
 import type { DaemonSet, DeleteDaemonSetCommand } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
 import { decideDelete } from '../decider/daemonset.decider';
 import { DaemonSetWriter } from '../daemonset-writer';
+import { nulPath } from '../domain';
 import { presented } from '../projection/daemonset.projection';
 
 /**
@@ -19,6 +20,7 @@ export class DeleteDaemonSetHandler {
 
   @MessagePattern(COMMANDS.daemonSetDelete)
   async delete(@Payload() cmd: DeleteDaemonSetCommand): Promise<DaemonSet> {
+    if (nulPath([cmd.namespace, cmd.name])) throw notFound('daemonsets.apps', cmd.name); // no such name can be stored
     const { before } = await this.writer.write(cmd.namespace, cmd.name, (state) => decideDelete(state, cmd, { newId: randomUUID }));
     return presented(before.record!);
   }

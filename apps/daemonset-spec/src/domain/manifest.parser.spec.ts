@@ -47,4 +47,15 @@ describe('parseManifest', () => {
     expect(statusThrownBy(() => parseManifest(deep(200_000))).code).toBe(400);
     expect(statusThrownBy(() => parseManifest(`a: ${deep(MAX_DEPTH + 1)}`)).code).toBe(400);
   });
+
+  // Found by the API fuzzer: a few thousand unclosed `[` (or indentation steps) overflowed the YAML
+  // composer's stack, and a stack overflow inside V8's regexp compiler aborts the whole process.
+  it('refuses deep YAML before parsing it, whether flow, block or unclosed', () => {
+    const tooDeep = `error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`;
+    for (let i = 0; i < 20; i++) expect(statusThrownBy(() => parseManifest(`a: ${'['.repeat(10_000 + i)}`)).message).toBe(tooDeep);
+    expect(statusThrownBy(() => parseManifest('['.repeat(1_000_000))).message).toBe(tooDeep); // not JSON: read as YAML
+    expect(statusThrownBy(() => parseManifest(Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'))).message).toBe(tooDeep);
+    expect(statusThrownBy(() => parseManifest(`a: ${'- '.repeat(5000)}x`)).message).toBe(tooDeep);
+    expect(parseManifest(`a: "${'['.repeat(10_000)}"`)).toEqual({ a: '['.repeat(10_000) }); // inside a string it is text
+  });
 });

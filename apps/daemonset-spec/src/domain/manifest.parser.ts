@@ -2,6 +2,7 @@
 // alias bombs and absurd nesting are refused before anything walks the value recursively.
 import { LineCounter, parseDocument } from 'yaml';
 import { badRequest } from './kube-status';
+import { yamlNestsDeeperThan } from './yaml-nesting';
 
 /** Deeper than any real manifest (a DaemonSet with managedFields stays under 20). */
 export const MAX_DEPTH = 100;
@@ -27,6 +28,7 @@ function parseJsonOrYaml(source: string): unknown {
 }
 
 function parseYaml(source: string): unknown {
+  if (yamlNestsDeeperThan(source, MAX_DEPTH)) throw badRequest(`error converting YAML to JSON: yaml: exceeded max depth of ${MAX_DEPTH}`);
   const lineCounter = new LineCounter();
   try {
     const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });

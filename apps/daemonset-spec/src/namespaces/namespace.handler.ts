@@ -8,7 +8,8 @@ import { EventStore } from '@everynode/event-store';
 import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
 import { decideDelete, metadataOf } from '../decider/daemonset.decider';
 import { DaemonSetProjection } from '../projection/daemonset.projection';
-import { decideCreateNamespace, decideDeleteNamespace, SYSTEM_NAMESPACES } from './namespace.decider';
+import { isDns1123Label } from '../domain/k8s-names';
+import { checkNamespace, decideCreateNamespace, decideDeleteNamespace, SYSTEM_NAMESPACES } from './namespace.decider';
 import { NamespaceProjection } from './namespace.projection';
 
 @Controller()
@@ -33,7 +34,8 @@ export class NamespaceHandler implements OnApplicationBootstrap {
     }
   }
 
-  private create(cmd: Pick<CreateNamespaceCommand, 'name' | 'labels'>, metadata: EventMetadata): Promise<NamespaceRecord> {
+  private async create(cmd: Pick<CreateNamespaceCommand, 'name' | 'labels'>, metadata: EventMetadata): Promise<NamespaceRecord> {
+    checkNamespace(cmd);
     return transactionWithRetry(this.dataSource, async (manager) => {
       const state = await this.namespaces.load(cmd.name, manager);
       const events = decideCreateNamespace(state, cmd, metadata, randomUUID);
@@ -49,7 +51,8 @@ export class NamespaceHandler implements OnApplicationBootstrap {
 
   /** Deleting a namespace deletes its DaemonSets (and so their pods), in the same transaction. */
   @MessagePattern(COMMANDS.namespaceDelete)
-  deleteNamespace(@Payload() cmd: { meta: CommandMeta; name: string }): Promise<NamespaceRecord> {
+  async deleteNamespace(@Payload() cmd: { meta: CommandMeta; name: string }): Promise<NamespaceRecord> {
+    if (typeof cmd.name !== 'string' || isDns1123Label(cmd.name).length) throw notFound('namespaces', String(cmd.name)); // never created: no query
     return transactionWithRetry(this.dataSource, async (manager) => {
       const state = await this.namespaces.load(cmd.name, manager);
       const events = decideDeleteNamespace(state, cmd.name, metadataOf(cmd.meta), randomUUID);

@@ -4,7 +4,7 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventStore } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, EventStore } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
 import { reconcile } from '@everynode/reconciler';
@@ -15,6 +15,13 @@ import { Decision, decisionFor, orphanDecision } from './decisions';
 /** Decisions per transaction: large enough to amortise the log lock and round trips, small enough to stay responsive. */
 const BATCH = 5000;
 const MAX_PASSES = 20;
+/** The events that place or remove pods: decisions must be made on a view that holds all of them. */
+const PLACEMENT_EVENTS = ['PodScheduled', 'PodRemoved', 'PodOrphaned'];
+
+/** Another writer placed or removed pods after the view decisions were made on: read on, decide again. */
+class StaleViewError extends Error {
+  readonly code = '40001'; // serialization_failure: a retryable conflict
+}
 
 interface PendingScope {
   all: boolean;
@@ -118,6 +125,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const t0 = Date.now();
       await this.cache.catchUp();
       const t1 = Date.now();
+      const basis = this.cache.position; // what the decisions below see (handlers may fold more meanwhile)
       const { actions, requeueAfterMs } = reconcile(this.cache.state, request, Date.now());
       if (requeueAfterMs !== undefined) this.scheduleRequeue(requeueAfterMs);
       const taken = new Set<string>();
@@ -132,7 +140,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       if (!decisions.length) break;
       const t2 = Date.now();
       try {
-        await this.commit(decisions);
+        await this.commit(decisions, basis);
         this.logger.debug(`pass: catch-up ${t1 - t0} ms, decide ${t2 - t1} ms, commit ${Date.now() - t2} ms, ${decisions.length} decisions`);
         const counts = new Map<string, number>();
         for (const a of actions) counts.set(`${a.kind}|${a.reason}`, (counts.get(`${a.kind}|${a.reason}`) ?? 0) + 1);
@@ -150,11 +158,24 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     return this.cache.state.pods.get(podKey)?.daemonSet ?? '';
   }
 
-  private async commit(decisions: Decision[]): Promise<void> {
+  /**
+   * Commits only if no pod was placed or removed by anyone else after `basis`. The placements guard alone
+   * stops two pods of one template on a node; two replicas deciding on stale views across a rollout could
+   * still place pods of two templates there (found by test/faults/two-schedulers.fault.spec.ts).
+   */
+  private async commit(decisions: Decision[], basis: number): Promise<void> {
+    const own: number[] = []; // positions of this commit's earlier chunks
     for (let i = 0; i < decisions.length; i += BATCH) {
       const chunk = decisions.slice(i, i + BATCH);
       const results = await this.dataSource.transaction(async (manager) => {
-        // Append first: it takes the log lock, so the guard rows below are written in log order.
+        // The log lock first (appendMany takes it again): with it held, no placement can land between this
+        // check and the append, and the guard rows below are written in log order.
+        await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
+        const [newer] = await manager.query(
+          `SELECT position FROM event_log.events WHERE position > $1 AND type = ANY($2::text[]) AND position <> ALL($3::bigint[]) LIMIT 1`,
+          [basis, PLACEMENT_EVENTS, own],
+        );
+        if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
         const appended = await this.store.appendMany(chunk.map((d) => d.request), { manager });
         const inserts = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
         const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
@@ -171,6 +192,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       });
       // Fold our own decisions without reading them back (when nothing else was appended in between).
       this.cache.foldOwn(results.flatMap((r) => r.events));
+      own.push(...results.flatMap((r) => r.events.map((e) => e.position)));
     }
   }
 }

@@ -1,12 +1,14 @@
 // Events only say what to look at: a batch of them becomes one reconcile request for the nodes and
 // DaemonSets they name. The delivery is acked after that request's decisions are committed.
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { RecordedEvent } from '@everynode/contracts';
+import { EventErrorFilter } from '@everynode/platform';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { ReconcileLoop } from '../reconcile/reconcile.loop';
 
 @Controller()
+@UseFilters(EventErrorFilter)
 export class EventTrigger {
   constructor(
     private readonly loop: ReconcileLoop,

@@ -2,13 +2,15 @@ import { subjects } from '@everynode/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
-import { connectNats, decodeJson, encodeJson } from '../nats-connection';
+import { connectNats, decodeJson, encodeJson, type NatsAuth } from '../nats-connection';
 import type { CommandReply, CommandRequest } from '../server/jetstream.server';
 
 export interface JetStreamClientOptions {
   servers: string;
   prefix: string;
   timeoutMs?: number;
+  /** Default: the environment's (NATS_USER …, see natsAuthFromEnv). */
+  auth?: NatsAuth;
 }
 
 /**
@@ -26,7 +28,7 @@ export class JetStreamClient extends ClientProxy {
   }
 
   connect(): Promise<NatsConnection> {
-    this.connection ??= connectNats(this.options.servers, `client:${this.options.prefix}`).then((nc) => (this.nc = nc));
+    this.connection ??= connectNats(this.options.servers, `client:${this.options.prefix}`, this.options.auth).then((nc) => (this.nc = nc));
     return this.connection;
   }
 

@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { connectNats, encodeJson, logStatus } from '../nats-connection';
+import { connectNats, encodeJson, logStatus, natsAuthFromEnv, type NatsAuth } from '../nats-connection';
 import { describeError } from '../server/dead-letter';
 import { ensureStreams } from '../topology';
 import { AckPublisher } from './ack-publisher';
@@ -26,6 +26,11 @@ export interface RelayOptions {
   batchSize?: number;
   /** How long to wait for all PubAcks of a batch before re-publishing it. */
   ackTimeoutMs?: number;
+  /**
+   * Default: NATS_RELAY_USER … (the only NATS user allowed to publish events, config/nats/everynode.conf),
+   * else the process's own NATS_USER ….
+   */
+  auth?: NatsAuth;
 }
 
 export interface RelayStats {
@@ -66,7 +71,8 @@ export class Relay {
 
   /** Connects to NATS, makes sure the streams exist, and starts contending for the lock. */
   async start(): Promise<void> {
-    this.nc = await connectNats(this.opts.servers, `relay:${this.opts.prefix}`);
+    const auth = this.opts.auth ?? natsAuthFromEnv(process.env, 'NATS_RELAY_') ?? natsAuthFromEnv();
+    this.nc = await connectNats(this.opts.servers, `relay:${this.opts.prefix}`, auth);
     void logStatus(this.nc, this.logger);
     await ensureStreams(await jetstreamManager(this.nc), this.opts.prefix);
     this.publisher = new AckPublisher(this.nc, this.opts.ackTimeoutMs ?? 5000);

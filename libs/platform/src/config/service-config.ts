@@ -1,9 +1,13 @@
 // Configuration from the environment, with safe local defaults, validated at start so a mistake
 // is reported as "set X" instead of a stack trace minutes later.
+import { natsAuthFromEnv } from '@everynode/messaging';
 
 export interface ServiceConfig {
   service: string;
+  /** Runtime connections (as the service's least-privilege role). */
   databaseUrl: string;
+  /** Migrations: `MIGRATION_DATABASE_URL`, a role that may create schemas and roles; default DATABASE_URL. */
+  migrationDatabaseUrl: string;
   natsUrl: string;
   /** Subject prefix: several stacks (and every test file) share one NATS server without crosstalk. */
   natsPrefix: string;
@@ -57,9 +61,11 @@ export function loadConfig(service: string, env: NodeJS.ProcessEnv = process.env
   if (!/^[A-Za-z0-9_-]+$/.test(prefix)) {
     throw new ConfigError(`NATS_PREFIX=${prefix} may only hold letters, digits, '_' and '-'.`);
   }
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/everynode', ['postgres:', 'postgresql:']);
   return {
     service,
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/everynode', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    migrationDatabaseUrl: url(env, 'MIGRATION_DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']),
     natsUrl: url(env, 'NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
     natsPrefix: prefix,
     httpPort: int(env, portVariable(service), DEFAULT_PORTS[service] ?? 8080),
@@ -69,6 +75,8 @@ export function loadConfig(service: string, env: NodeJS.ProcessEnv = process.env
     logLevel: env.LOG_LEVEL || 'log',
     // The scheduler writes most of the log; the relay reads it back and publishes it. Keeping the relay in the
     // other services puts that work on the other core instead of the scheduler's event loop.
-    relay: env.RELAY ? env.RELAY !== 'off' : service !== 'scheduler',
+    // With NATS credentials but none for the relay (NATS_RELAY_USER …), a process could not publish events
+    // (config/nats/everynode.conf lets only the relay user): it would hold the relay lock and publish nothing.
+    relay: env.RELAY ? env.RELAY !== 'off' : service !== 'scheduler' && (!natsAuthFromEnv(env) || !!natsAuthFromEnv(env, 'NATS_RELAY_')),
   };
 }

@@ -28,8 +28,9 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   try {
     config = loadConfig(options.service);
     await checkPostgres(config.databaseUrl);
+    if (config.migrationDatabaseUrl !== config.databaseUrl) await checkPostgres(config.migrationDatabaseUrl);
     await checkNats(config.natsUrl);
-    await migrate(config.databaseUrl);
+    await migrate(config.migrationDatabaseUrl);
   } catch (error) {
     logger.fatal(error instanceof ConfigError ? error.message : (error as Error).message);
     process.exit(78); // EX_CONFIG: nothing to retry until the user acts

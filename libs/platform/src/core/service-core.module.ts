@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { EventStore } from '@everynode/event-store';
 import { Relay } from '@everynode/messaging';
 import type { ServiceConfig } from '../config/service-config';
-import { dataSourceOptions } from '../database';
+import { dataSourceOptions, serviceRole } from '../database';
 import { MetricsRegistry } from '../ops/metrics.registry';
 import { OpsModule } from '../ops/ops.module';
 import { Readiness } from '../ops/readiness';
@@ -67,7 +67,7 @@ export class ServiceCoreModule {
       module: ServiceCoreModule,
       imports: [
         OpsModule,
-        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: config.databaseUrl, appRole: true, poolSize: 10 }), migrationsRun: false }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions({ url: config.databaseUrl, appRole: serviceRole(config.service), poolSize: 10 }), migrationsRun: false }),
       ],
       controllers: [InternalCommandsController],
       providers: [

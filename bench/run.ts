@@ -1,0 +1,177 @@
+// `npm run bench -- [scenario ...] [--nodes N] [--daemonsets M] [--rate R] [--seconds S] [--events E] [--smoke]`
+// Starts its own stack (private database and NATS prefix), drives it with simulated node agents and
+// the real API, prints a table and keeps the figures as JSON under bench/results/. See bench/README.md.
+import type { Stack } from '../test/support/stack';
+import { Figure, figures, machine, markdownTable, printTable, progress, saveResults } from './lib/report';
+import { listPods, startGateway, watchFanOut } from './scenarios/api';
+import { converge } from './scenarios/converge';
+import { deletionLatency, joinLatency } from './scenarios/join-latency';
+import { DEFAULT_LIMITS, Limits, LimitsParams, measureLimits } from './scenarios/limits';
+import { replay } from './scenarios/replay';
+
+export const SCENARIOS = ['limits', 'converge', 'join-latency', 'api', 'replay'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  scenarios: Scenario[];
+  nodes: number;
+  daemonSets: number;
+  /** Churn: node joins per second (and as many leaves). */
+  rate: number;
+  /** Churn duration of join-latency. */
+  seconds: number;
+  /** Seconds a churned node stays. */
+  leaveAfter: number;
+  /** DaemonSets deleted (one by one) at the end of join-latency. */
+  deletions: number;
+  /** Events of the replay log. */
+  events: number;
+  listRequests: number;
+  watchers: number;
+  /** Churn duration while the watchers watch. */
+  watchSeconds: number;
+  limits: LimitsParams;
+  /** Profile the replay CLI: always (true), never (false), or when it misses its goal (undefined). */
+  profile?: boolean;
+}
+
+export const FULL: Omit<BenchOptions, 'scenarios'> = {
+  nodes: 5000,
+  daemonSets: 30,
+  rate: 100,
+  seconds: 60,
+  leaveAfter: 10,
+  deletions: 3,
+  events: 1_000_000,
+  listRequests: 5,
+  watchers: 100,
+  watchSeconds: 5,
+  limits: DEFAULT_LIMITS,
+};
+
+/** Small enough to finish in well under a minute: checks that every scenario works, not how fast. */
+export const SMOKE: Omit<BenchOptions, 'scenarios'> = {
+  nodes: 50,
+  daemonSets: 3,
+  rate: 10,
+  seconds: 1,
+  leaveAfter: 2,
+  deletions: 2,
+  events: 20_000,
+  listRequests: 2,
+  watchers: 10,
+  watchSeconds: 1,
+  limits: { ...DEFAULT_LIMITS, events: 10_000 },
+  profile: false,
+};
+
+const USAGE = `npm run bench -- [${SCENARIOS.join('|')} ...] [--nodes N] [--daemonsets M] [--rate R] [--seconds S] [--events E]
+                 [--leave-after S] [--deletions D] [--watchers W] [--watch-seconds S] [--list-requests K]
+                 [--limit-events E] [--profile | --no-profile] [--smoke]`;
+
+const NUMERIC: Record<string, (o: BenchOptions, v: number) => void> = {
+  nodes: (o, v) => (o.nodes = v),
+  daemonsets: (o, v) => (o.daemonSets = v),
+  rate: (o, v) => (o.rate = v),
+  seconds: (o, v) => (o.seconds = v),
+  events: (o, v) => (o.events = v),
+  'leave-after': (o, v) => (o.leaveAfter = v),
+  deletions: (o, v) => (o.deletions = v),
+  watchers: (o, v) => (o.watchers = v),
+  'watch-seconds': (o, v) => (o.watchSeconds = v),
+  'list-requests': (o, v) => (o.listRequests = v),
+  'limit-events': (o, v) => (o.limits = { ...o.limits, events: v }),
+};
+
+export function parseArgs(argv: string[]): BenchOptions {
+  const o: BenchOptions = { ...(argv.includes('--smoke') ? SMOKE : FULL), scenarios: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      if (!(SCENARIOS as readonly string[]).includes(a)) throw new Error(`unknown scenario "${a}"\n${USAGE}`);
+      o.scenarios.push(a as Scenario);
+    } else if (m[1] === 'smoke') continue;
+    else if (m[1] === 'profile' || m[1] === 'no-profile') o.profile = m[1] === 'profile';
+    else if (NUMERIC[m[1]]) {
+      const v = Number(m[2] ?? argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`--${m[1]} needs a positive number\n${USAGE}`);
+      NUMERIC[m[1]](o, v);
+    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  if (!o.scenarios.length) o.scenarios = [...SCENARIOS];
+  return o;
+}
+
+/** Runs the scenarios in an order that lets them share one converged cluster; returns the figures. */
+export async function runBench(o: BenchOptions): Promise<Figure[]> {
+  const wants = (s: Scenario) => o.scenarios.includes(s);
+  let limits: Limits | undefined;
+  if (wants('limits')) limits = await measureLimits(o.limits);
+
+  if (wants('converge') || wants('join-latency') || wants('api')) {
+    const stack = (await converge({ nodes: o.nodes, daemonSets: o.daemonSets, limit: limits?.appendPublish }, true))!;
+    const stop = () => void stack.teardown().finally(() => process.exit(130));
+    process.once('SIGINT', stop);
+    try {
+      const churnBase = { rate: o.rate, leaveAfter: o.leaveAfter };
+      if (wants('join-latency')) await joinLatency(stack, { ...churnBase, seconds: o.seconds, first: 1, daemonSets: o.daemonSets });
+      if (wants('api')) await api(stack, o, limits, { ...churnBase, seconds: o.watchSeconds, first: 1 + Math.ceil(o.rate * o.seconds) });
+      if (wants('join-latency')) {
+        if (wants('api')) await stack.kill('api-gateway'); // its fold of every event would compete with the deletions
+        await deletionLatency(stack, { count: o.deletions, daemonSets: o.daemonSets, nodes: o.nodes }, limits);
+      }
+    } finally {
+      process.removeListener('SIGINT', stop);
+      await stack.teardown();
+    }
+  }
+
+  if (wants('replay')) {
+    const result = await replay({ events: o.events, nodes: o.nodes, daemonSets: o.daemonSets, profile: o.profile === true }, limits);
+    if (o.profile === undefined && result.rate < 200_000) {
+      progress('replay: below 200,000 events/s — profiling the CLI');
+      await replay({ events: o.events, nodes: o.nodes, daemonSets: o.daemonSets, profile: true });
+    }
+  }
+  return figures;
+}
+
+async function api(stack: Stack, o: BenchOptions, limits: Limits | undefined, churn: { rate: number; leaveAfter: number; seconds: number; first: number }): Promise<void> {
+  const gateway = await startGateway(stack);
+  try {
+    const [{ n }] = await stack.db.adminDataSource.query('SELECT count(*)::int AS n FROM scheduler.placements');
+    const p = { listRequests: o.listRequests, watchers: o.watchers, churn };
+    const resourceVersion = await listPods(gateway, p, n, limits);
+    await watchFanOut(stack, gateway, p, resourceVersion, limits);
+  } finally {
+    gateway.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const m = machine();
+  progress(`bench: ${o.scenarios.join(', ')} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}`);
+  const t0 = Date.now();
+  try {
+    await runBench(o);
+  } finally {
+    if (figures.length) {
+      const file = saveResults(o);
+      console.log(`\n${printTable()}\n`);
+      console.log(`figures saved to ${file}; as Markdown:\n\n${markdownTable()}\n`);
+    }
+    progress(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (e: Error) => {
+      console.error(e.stack ?? e.message);
+      process.exit(1);
+    },
+  );
+}
