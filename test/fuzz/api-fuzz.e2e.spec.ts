@@ -125,7 +125,10 @@ function problemsOf(event: RecordedEvent): string[] {
     const out = isDns1123Subdomain(node.name).map((m) => `${at}: name ${JSON.stringify(node.name)}: ${m}`);
     out.push(...labelProblems(at, node.labels));
     for (const t of node.taints ?? []) {
-      const ok = t && typeof t.key === 'string' && isQualifiedName(t.key).length === 0 && (t.value === undefined || typeof t.value === 'string') && ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect);
+      const known = Object.keys(t ?? {}).every((k) => ['key', 'value', 'effect', 'timeAdded'].includes(k));
+      const ok =
+        known && typeof t.key === 'string' && isQualifiedName(t.key).length === 0 && (t.value === undefined || (typeof t.value === 'string' && isValidLabelValue(t.value).length === 0)) &&
+        ['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect);
       if (!ok) out.push(`${at}: taint ${JSON.stringify(t)}`);
     }
     return out;

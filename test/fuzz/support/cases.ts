@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { Sent } from './kube-client';
-import { contentTypeFor, encode, type Encoding, encoding, mutate, mutation, oddKey, oddValue, pathsOf, segment } from './mutations';
+import { contentTypeFor, encode, type Encoding, encoding, mutate, mutation, oddKey, oddValue, pathSegment, pathsOf, segment } from './mutations';
 
 export const NAMESPACE = 'tkr-system';
 /** Names fuzzed DaemonSets take: few, so creates collide (409) and replaces find their object. */
@@ -91,7 +91,7 @@ export const manifestCase = (liberator: object): fc.Arbitrary<Sent> =>
     .map(({ verb, ownName, ns, name, doc, how, seed, contentType, extra }) => {
       // A replace mostly names the object its body names (else it is only a name mismatch).
       const named = (doc as { metadata?: { name?: unknown } } | null)?.metadata?.name;
-      const target = ownName && typeof named === 'string' && named ? encodeURIComponent(named) : name;
+      const target = ownName && typeof named === 'string' && named ? pathSegment(named) : name;
       const body = encode(doc, how, seed);
       const right = how.startsWith('yaml') || how === 'multi-document' || (how === 'bom' && seed % 2 === 0) || (how === 'byte-flip' && seed % 2 === 0) ? 'application/yaml' : 'application/json';
       const type = contentType === RIGHT_TYPE ? right : contentType;
@@ -239,7 +239,7 @@ const queryString = fc
       ...Object.entries(params).map(([k, n]) => {
         const known = PARAMS[k] as string[] | undefined;
         return (known ? fc.oneof({ weight: 4, arbitrary: fc.constant(known[n % known.length]) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 16 }) }) : fc.string({ maxLength: 8 })).map(
-          (v) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}${n % 17 === 0 ? '%zz' : ''}`, // sometimes a broken escape
+          (v) => `${pathSegment(k)}=${pathSegment(v)}${n % 17 === 0 ? '%zz' : ''}`, // sometimes a broken escape
         );
       }),
     ),

@@ -20,7 +20,7 @@ export const oddValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom<Json>(
     null, true, false, 0, -1, 1.5, 2 ** 31, 2 ** 31 - 1, -(2 ** 31) - 1, 2 ** 53 + 1, 2 ** 63, 1e308, -1e308, Number.MAX_SAFE_INTEGER,
     '', ' ', '0', '-1', '1e3', '100m', '200Mi', '1Ei', '9'.repeat(40), '0.000000001', 'Always', 'OnDelete', 'RollingUpdate', '50%', '101%', '-5%',
-    'true', 'null', '~', '__proto__', '\u0000', '\ud83d\ude00', 'é', 'İstanbul', '\u202e', 'a\nb', 'x'.repeat(64), 'a'.repeat(254), 'TCP', 'NoSchedule',
+    'true', 'null', '~', '__proto__', '\u0000', '\ud83d\ude00', '\ud800', 'a\udc00b', 'é', 'İstanbul', '\u202e', 'a\nb', 'x'.repeat(64), 'a'.repeat(254), 'TCP', 'NoSchedule',
     [], {}, [null], { '': '' }, { name: 1 }, [{}], [[]], { $patch: 'delete' }, { $patch: 'replace' },
     { toString: {} }, { valueOf: {}, toString: null }, // objects a careless `${value}` cannot print
   ),
@@ -54,7 +54,7 @@ export function pathsOf(value: Json, prefix: Path = [], out: Path[] = []): Path[
 
 /** Strings and numbers of the right type but doubtful content: what validation (422), not decoding, must catch. */
 const oddText = fc.oneof(
-  fc.constantFrom('', '-', 'UPPER', 'a_b', 'a..b', '-lead', 'trail-', 'x'.repeat(64), 'a'.repeat(254), 'é', '\ud83d\ude00', '100m', '1Ei', 'lots', '50%', 'a/b', 'k8s.io/x', ' '),
+  fc.constantFrom('', '-', 'UPPER', 'a_b', 'a..b', '-lead', 'trail-', 'x'.repeat(64), 'a'.repeat(254), 'é', '\ud83d\ude00', '100m', '1Ei', 'lots', '50%', 'a/b', 'k8s.io/x', ' ', '\ud800', 'x\u0000'),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );
 const oddNumber = fc.oneof(fc.constantFrom(0, -1, 65536, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), 2 ** 53 + 1, 1e308, 0.5), fc.integer());
@@ -203,6 +203,15 @@ export const contentTypeFor = (right: string[]): fc.Arbitrary<string | null> =>
     },
   );
 
+/** `text` as a path segment; an unpaired surrogate (which has no UTF-8) becomes the bytes it would be in CESU-8. */
+export function pathSegment(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return `${encodeURIComponent(text.replace(/[\ud800-\udfff]/g, ''))}%ED%A0%80`;
+  }
+}
+
 /** A URL path segment: usually a sensible name, sometimes one no object can have (encoded or not). */
 export const segment = (sensible: string[]): fc.Arbitrary<string> =>
   fc.oneof(
@@ -211,7 +220,7 @@ export const segment = (sensible: string[]): fc.Arbitrary<string> =>
       weight: 2,
       arbitrary: fc.oneof(
         fc.constantFrom('%', '%zz', '%00', '..', '.', 'a'.repeat(300), 'UPPER', 'under_score', '-lead', '%E2%80%AE', '%2F', 'a%20b', '%C3%28'),
-        fc.string({ unit: 'binary', maxLength: 20 }).map(encodeURIComponent),
+        fc.string({ unit: 'binary', maxLength: 20 }).map(pathSegment),
       ),
     },
   );

@@ -25,8 +25,9 @@ describe('request bodies', () => {
     }
   });
 
-  // Found by the API fuzzer: PostgreSQL cannot store a NUL, so one in a body failed the append (500).
-  it('refuses a NUL anywhere in a JSON or YAML body with a 400 that says where', () => {
+  // Found by the API fuzzer: PostgreSQL cannot store a NUL (nor an unpaired surrogate), so one in a body failed the append (500).
+  it('refuses a NUL or an unpaired surrogate anywhere in a JSON or YAML body with a 400 that says where', () => {
+    expect(statusThrownBy(() => parseJsonBody(body('{"spec":{"args":["\\ud800"]}}'))).message).toBe('the object contains an unpaired UTF-16 surrogate at spec.args[0], which cannot be stored');
     const message = 'the object contains a NUL character (\\u0000) at metadata.annotations.a, which cannot be stored';
     expect(statusThrownBy(() => parseJsonBody(body('{"metadata":{"annotations":{"a":"x\\u0000"}}}')))).toMatchObject({ code: 400, message });
     expect(statusThrownBy(() => parseYamlBody(body('metadata:\n  annotations:\n    a: "x\\0"\n')))).toMatchObject({ code: 400, message });

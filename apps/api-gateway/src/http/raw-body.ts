@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, failure, KubeStatusError } from '@everynode/contracts';
-import { MAX_JSON_DEPTH, nestsDeeperThan, nulPath } from '../kube/json';
+import { MAX_JSON_DEPTH, nestsDeeperThan, unstorableText } from '../kube/json';
 import { yamlNestsDeeperThan } from '../kube/yaml-nesting';
 
 /** The API server's default request body limit (3 MiB). */
@@ -41,10 +41,10 @@ export const mediaType = (header: string | undefined) => (header ?? '').split(';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
-/** A body is stored (or becomes part of what is) in the event log, which cannot hold a NUL. */
+/** A body is stored (or becomes part of what is) in the event log, which cannot hold every string JSON can. */
 function storable(value: unknown): unknown {
-  const at = nulPath(value);
-  if (at !== undefined) throw badRequest(`the object contains a NUL character (\\u0000) at ${at}, which cannot be stored`);
+  const found = unstorableText(value);
+  if (found) throw badRequest(`the object contains ${found.what} at ${found.at}, which cannot be stored`);
   return value;
 }
 

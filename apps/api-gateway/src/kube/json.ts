@@ -41,21 +41,28 @@ export function nestsDeeperThan(value: unknown, max = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const problemIn = (text: string) =>
+  text.includes('\u0000') ? 'a NUL character (\\u0000)' : LONE_SURROGATE.test(text) ? 'an unpaired UTF-16 surrogate' : undefined;
+
 /**
- * Where the first NUL (U+0000) in a string or key is, or undefined. PostgreSQL's text and jsonb cannot
- * hold one, so a body carrying it could never be stored (the spec service checks the same).
+ * The first text PostgreSQL's text and jsonb cannot hold (U+0000, or an unpaired surrogate, which JSON
+ * can carry as `\ud800`): what it is and where. Iterative. (The spec service checks the same.)
  */
-export function nulPath(value: unknown): string | undefined {
+export function unstorableText(value: unknown): { what: string; at: string } | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) return path || '<root>';
+      const what = problemIn(v);
+      if (what) return { what, at: path || '<root>' };
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
     } else if (v && typeof v === 'object') {
       for (const [k, item] of Object.entries(v)) {
-        if (k.includes('\u0000')) return `key ${JSON.stringify(k)} in ${path || '<root>'}`;
+        const what = problemIn(k);
+        if (what) return { what, at: `key ${JSON.stringify(k)} in ${path || '<root>'}` };
         stack.push([item, path ? `${path}.${k}` : k]);
       }
     }

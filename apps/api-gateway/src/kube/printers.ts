@@ -315,7 +315,7 @@ export function nodeCells(node: NodeObject, now: number): TableCell[] {
   const status = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (node.spec?.unschedulable) status.push('SchedulingDisabled');
   const info = node.status?.nodeInfo ?? {};
-  const address = (type: string) => (node.status?.addresses ?? []).find((a) => a.type === type)?.address ?? '<none>';
+  const address = (type: string) => (node.status?.addresses ?? []).find((a) => a?.type === type)?.address ?? '<none>';
   return [
     node.metadata?.name ?? '',
     status.join(','),

@@ -8,6 +8,14 @@ describe('node taints (validateNodeTaints)', () => {
     expect(taintErrors(undefined)).toEqual({ taints: [], causes: [] });
   });
 
+  // Found by the API fuzzer: `"value": null` and unknown fields were stored as sent.
+  it('keeps what Go would decode: a null or empty value and unknown fields are left out', () => {
+    expect(taintErrors([{ key: 'k', value: null, effect: 'NoSchedule', color: 'red' }, { key: 'j', value: '', effect: 'NoExecute', timeAdded: '2026-11-29T00:00:00Z' }]).taints).toEqual([
+      { key: 'k', effect: 'NoSchedule' },
+      { key: 'j', effect: 'NoExecute', timeAdded: '2026-11-29T00:00:00Z' },
+    ]);
+  });
+
   // Found by the API fuzzer: `{"key":"a/b/c","effect":"NoExecute"}` reached the log.
   it('refuses a key that is not a label name, a bad value, a missing or unknown effect, and a repeated pair', () => {
     const { causes } = taintErrors([

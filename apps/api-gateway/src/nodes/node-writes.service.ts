@@ -12,6 +12,7 @@ import { parseObjectBody } from '../http/raw-body';
 import { serverSideApply } from '../kube';
 // Not re-exported by kube/index.ts (yet): the label rules of k8s.io/apimachinery validation.
 import { dns1123Subdomain, labelValueErrors, qualifiedNameErrors } from '../kube/label-validation';
+import { decodeNodeStatus } from '../kube/node-status';
 import { taintErrors } from '../kube/taint-validation';
 import { KINDS, type KubeObject } from '../read-model/kinds';
 import { KubeObjects } from '../read-model/kube-objects.service';
@@ -51,13 +52,16 @@ export class NodeWrites {
   ) {}
 
   async create(body: Buffer, contentType: string | undefined, caller: Caller): Promise<KubeObject> {
-    const node = parseObjectBody(body, contentType) as Body & { status?: Record<string, unknown> };
+    const node = parseObjectBody(body, contentType) as Body & { status?: unknown };
     const name = node.metadata?.name;
     if (typeof name !== 'string' || !name) throw badRequest('Node "" is invalid: metadata.name: Required value: name or generateName is required');
     const nameErrors = dns1123Subdomain(name);
     if (nameErrors.length) throw invalid('Node', name, nameErrors.map((e) => ({ field: 'metadata.name', message: `Invalid value: ${JSON.stringify(name)}: ${e}` })));
     const labels = validLabels('Node', name, node.metadata?.labels);
+    // The registry labels a node with its name unless told otherwise, and a label value has at most 63 characters.
+    if (!Object.hasOwn(labels, 'kubernetes.io/hostname')) validLabels('Node', name, { 'kubernetes.io/hostname': name });
     const taints = taintsOf(name, node.spec);
+    const status = decodeNodeStatus(node.status);
     this.admit(caller, name, undefined, { labels, taints });
     if (this.objects.get(NODES, undefined, name)) throw alreadyExists('nodes', name);
     const spec = (node.spec ?? {}) as Record<string, unknown>;
@@ -69,9 +73,7 @@ export class NodeWrites {
         taints,
         unschedulable: spec.unschedulable === true,
         ...(typeof spec.podCIDR === 'string' ? { podCIDR: spec.podCIDR } : {}),
-        ...(node.status?.addresses ? { addresses: node.status.addresses } : {}),
-        ...(node.status?.capacity ? { capacity: node.status.capacity } : {}),
-        ...(node.status?.nodeInfo ? { nodeInfo: node.status.nodeInfo } : {}),
+        ...status,
       },
       caller,
     );

@@ -66,4 +66,5 @@ export function presentNode(node: NodeRecord): NodeObject {
 }
 
 /** The node's InternalIP, which its pods report as hostIP. */
-export const internalIp = (node: NodeRecord | undefined) => node?.addresses.find((a) => a.type === 'InternalIP')?.address;
+/** Tolerant of what an older gateway let into the log (a null address). */
+export const internalIp = (node: NodeRecord | undefined) => node?.addresses?.find((a) => a?.type === 'InternalIP')?.address;

@@ -2,7 +2,7 @@
 import { alreadyExists, badRequest, conflict, DaemonSetCreated, DaemonSetDeleted, failure, KubeStatusError, notFound } from '@everynode/contracts';
 import type { CommandMeta, DaemonSet, EventMetadata, NewEvent, PropagationPolicy } from '@everynode/contracts';
 import type { DaemonSetState } from '@everynode/read-models';
-import { applyDefaults, invalid, refuseNul, templateHash, validateDaemonSet } from '../domain';
+import { applyDefaults, invalid, refuseUnstorableText, templateHash, validateDaemonSet } from '../domain';
 
 export interface ApplyInput {
   meta: CommandMeta;
@@ -48,7 +48,7 @@ export function resolveNamespace(manifest: DaemonSet, requested?: string): strin
  * or namespace never reaches a query, nor does text PostgreSQL cannot hold.
  */
 export function checkApply(input: Pick<ApplyInput, 'manifest' | 'namespace'>): void {
-  refuseNul(input.manifest);
+  refuseUnstorableText(input.manifest);
   const namespace = resolveNamespace(input.manifest, input.namespace);
   const causes = validateDaemonSet(applyDefaults({ ...input.manifest, metadata: { ...input.manifest.metadata, namespace } }));
   if (causes.length) throw invalid('DaemonSet', input.manifest.metadata?.name ?? '', 'apps', causes);

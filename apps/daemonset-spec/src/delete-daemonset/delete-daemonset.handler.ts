@@ -6,7 +6,7 @@ import type { DaemonSet, DeleteDaemonSetCommand } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
 import { decideDelete } from '../decider/daemonset.decider';
 import { DaemonSetWriter } from '../daemonset-writer';
-import { nulPath } from '../domain';
+import { unstorableText } from '../domain';
 import { presented } from '../projection/daemonset.projection';
 
 /**
@@ -20,7 +20,7 @@ export class DeleteDaemonSetHandler {
 
   @MessagePattern(COMMANDS.daemonSetDelete)
   async delete(@Payload() cmd: DeleteDaemonSetCommand): Promise<DaemonSet> {
-    if (nulPath([cmd.namespace, cmd.name])) throw notFound('daemonsets.apps', cmd.name); // no such name can be stored
+    if (unstorableText([cmd.namespace, cmd.name])) throw notFound('daemonsets.apps', cmd.name); // no such name can be stored
     const { before } = await this.writer.write(cmd.namespace, cmd.name, (state) => decideDelete(state, cmd, { newId: randomUUID }));
     return presented(before.record!);
   }

@@ -8,4 +8,4 @@ export { canonicalJson, templateHash } from './template-hash';
 export { podName } from './pod-name';
 export { formatLabels, formatSelector, selectorMatches } from './label-selector';
 export { compareQuantities, parseQuantity, parseQuantityValue, QUANTITY_FORMAT_ERROR, QuantityError, type Quantity, type QuantityFormat } from './quantity';
-export { nulPath, refuseNul } from './storable-text';
+export { refuseUnstorableText, unstorableText } from './storable-text';

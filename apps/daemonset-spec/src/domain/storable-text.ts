@@ -1,20 +1,27 @@
-// PostgreSQL's text and jsonb cannot hold U+0000: a NUL anywhere in a command would fail its query or
-// its append (a 500), so it is refused up front as the client's error. Kubernetes itself stores NULs;
-// no real manifest has one.
+// PostgreSQL's text and jsonb hold neither U+0000 nor an unpaired UTF-16 surrogate (which JSON can
+// carry as `\ud800`): either one anywhere in a command fails its query or its append (a 500), so it is
+// refused up front as the client's error. Kubernetes itself stores them; no real manifest has one.
 import { badRequest } from './kube-status';
 
-/** Where the first NUL is (`metadata.annotations[a]`, or `key …` for a map key), or undefined. Iterative. */
-export function nulPath(value: unknown): string | undefined {
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const problemIn = (text: string) =>
+  text.includes('\u0000') ? 'a NUL character (\\u0000)' : LONE_SURROGATE.test(text) ? 'an unpaired UTF-16 surrogate' : undefined;
+
+/** The first text that cannot be stored: what it is and where (`spec.args[1]`, `key "…" in metadata.labels`). Iterative. */
+export function unstorableText(value: unknown): { what: string; at: string } | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length) {
     const [v, path] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) return path || '<root>';
+      const what = problemIn(v);
+      if (what) return { what, at: path || '<root>' };
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
     } else if (v && typeof v === 'object') {
       for (const [k, item] of Object.entries(v)) {
-        if (k.includes('\u0000')) return `key ${JSON.stringify(k)} in ${path || '<root>'}`;
+        const what = problemIn(k);
+        if (what) return { what, at: `key ${JSON.stringify(k)} in ${path || '<root>'}` };
         stack.push([item, path ? `${path}.${k}` : k]);
       }
     }
@@ -22,7 +29,7 @@ export function nulPath(value: unknown): string | undefined {
   return undefined;
 }
 
-export function refuseNul(value: unknown): void {
-  const at = nulPath(value);
-  if (at !== undefined) throw badRequest(`the object contains a NUL character (\\u0000) at ${at}, which cannot be stored`);
+export function refuseUnstorableText(value: unknown): void {
+  const found = unstorableText(value);
+  if (found) throw badRequest(`the object contains ${found.what} at ${found.at}, which cannot be stored`);
 }
