@@ -222,6 +222,13 @@ describe('limits', () => {
     const kubectl = await bed.kubectl(['create', 'namespace', 'with.dots']);
     expect(kubectl.stderr).toContain('The Namespace "with.dots" is invalid: metadata.name: Invalid value: "with.dots": must not contain dots');
 
+    // Found by the API fuzzer: a node is labelled kubernetes.io/hostname=<name>, and a label value has at most 63 characters.
+    const hostname = 'h'.repeat(64);
+    await refused({ method: 'POST', path: '/api/v1/nodes', body: JSON.stringify({ metadata: { name: hostname } }), contentType: JSON_TYPE }, status(422, 'Invalid', `Node "${hostname}" is invalid: metadata.labels: Invalid value: "${hostname}": must be no more than 63 characters`, {
+      name: hostname,
+      kind: 'Node',
+      causes: [invalidCause('metadata.labels', `Invalid value: "${hostname}": must be no more than 63 characters`)],
+    }));
     const longNode = 'k'.repeat(254);
     await refused({ method: 'POST', path: '/api/v1/nodes', body: JSON.stringify({ metadata: { name: longNode } }), contentType: JSON_TYPE }, status(422, 'Invalid', `Node "${longNode}" is invalid: metadata.name: Invalid value: "${longNode}": must be no more than 253 characters`, {
       name: longNode,

@@ -7,6 +7,7 @@ import { failure, internalError, isKubeStatus, KubeStatusError, serviceUnavailab
 import type { CommandMeta } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import type { JetStreamClient } from '@everynode/messaging';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { COMMAND_CLIENT } from '../config/tokens';
 import { ClusterView } from '../read-model/cluster-view.service';
 import { CommandRouter } from './command-router.service';
@@ -36,7 +37,7 @@ export class CommandBus {
   /** Sends `pattern` with `payload` plus the command meta; throws KubeStatusError on any refusal. */
   async send<T>(pattern: string, payload: Record<string, unknown>, caller: Caller): Promise<T> {
     const meta: CommandMeta = { actor: caller.user, requestId: randomUUID(), request: caller.request };
-    await this.checkSize(payload);
+    this.checkSize(payload);
     let reply: T;
     try {
       reply = await this.router.deliver<T>(pattern, { ...payload, meta });
@@ -62,9 +63,14 @@ export class CommandBus {
    * A command travels in one NATS message: one larger than the server's max_payload (less room for
    * the envelope) cannot be sent at all, and is the client's to shrink (413), not a missing service.
    */
-  private async checkSize(payload: Record<string, unknown>): Promise<void> {
-    const maxPayload = (await this.client.connect().catch(() => undefined))?.info?.max_payload;
-    if (!maxPayload) return; // not connected: request() reports that
+  private checkSize(payload: Record<string, unknown>): void {
+    let maxPayload: number | undefined;
+    try {
+      maxPayload = this.client.unwrap<NatsConnection>().info?.max_payload;
+    } catch {
+      return; // never connected: the router picks another way, or reports it
+    }
+    if (!maxPayload) return;
     const size = Buffer.byteLength(JSON.stringify(payload));
     if (size > maxPayload - ENVELOPE_BYTES) {
       throw new KubeStatusError(failure(413, 'RequestEntityTooLarge', `Request entity too large: the object is ${size} bytes, the limit is ${maxPayload - ENVELOPE_BYTES}`));
