@@ -152,17 +152,17 @@ async function api(stack: Stack, o: BenchOptions, limits: Limits | undefined, ch
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const m = machine();
-  progress(`bench: ${o.scenarios.join(', ')} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}`);
+  progress(`bench: ${o.scenarios.join(', ')} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, load average ${m.loadAverage.join(' ')}`);
   const t0 = Date.now();
   try {
     await runBench(o);
   } finally {
     if (figures.length) {
-      const file = saveResults(o);
+      const file = saveResults({ ...o, loadAverageAtStart: m.loadAverage });
       console.log(`\n${printTable()}\n`);
       console.log(`figures saved to ${file}; as Markdown:\n\n${markdownTable()}\n`);
     }
-    progress(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    progress(`bench: done in ${((Date.now() - t0) / 1000).toFixed(0)} s, load average ${machine().loadAverage.join(' ')}`);
   }
 }
 

@@ -53,7 +53,8 @@ export function saveResults(params: object): string {
 
 export function machine() {
   const os = require('node:os');
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  // The load average says whether something else competed for the cores during the run.
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l: number) => Number(l.toFixed(2))) };
 }
 
 export function percentile(sorted: number[], p: number): number {
