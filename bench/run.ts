@@ -2,10 +2,10 @@
 // Starts its own stack (private database and NATS prefix), drives it with simulated node agents and
 // the real API, prints a table and keeps the figures as JSON under bench/results/. See bench/README.md.
 import type { Stack } from '../test/support/stack';
-import { Figure, figures, machine, markdownTable, printTable, progress, saveResults } from './lib/report';
+import { Figure, failures, figures, machine, markdownTable, printTable, progress, recordFailure, saveResults } from './lib/report';
 import { listPods, startGateway, watchFanOut } from './scenarios/api';
 import { converge } from './scenarios/converge';
-import { deletionLatency, joinLatency } from './scenarios/join-latency';
+import { ChurnParams, deletionLatency, joinLatency } from './scenarios/join-latency';
 import { DEFAULT_LIMITS, Limits, LimitsParams, measureLimits } from './scenarios/limits';
 import { replay } from './scenarios/replay';
 
@@ -103,41 +103,54 @@ export function parseArgs(argv: string[]): BenchOptions {
   return o;
 }
 
-/** Runs the scenarios in an order that lets them share one converged cluster; returns the figures. */
+/**
+ * Runs the scenarios in an order that lets them share one converged cluster; returns the figures. A
+ * scenario that fails is reported (`failures`) and the others still run.
+ */
 export async function runBench(o: BenchOptions): Promise<Figure[]> {
   const wants = (s: Scenario) => o.scenarios.includes(s);
+  const step = async (scenario: Scenario, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      recordFailure(scenario, e as Error);
+    }
+  };
   let limits: Limits | undefined;
-  if (wants('limits')) limits = await measureLimits(o.limits);
+  if (wants('limits')) await step('limits', async () => void (limits = await measureLimits(o.limits)));
 
   if (wants('converge') || wants('join-latency') || wants('api')) {
-    const stack = (await converge({ nodes: o.nodes, daemonSets: o.daemonSets, limit: limits?.appendPublish }, true))!;
-    const stop = () => void stack.teardown().finally(() => process.exit(130));
-    process.once('SIGINT', stop);
-    try {
-      const churnBase = { rate: o.rate, leaveAfter: o.leaveAfter };
-      if (wants('join-latency')) await joinLatency(stack, { ...churnBase, seconds: o.seconds, first: 1, daemonSets: o.daemonSets });
-      if (wants('api')) await api(stack, o, limits, { ...churnBase, seconds: o.watchSeconds, first: 1 + Math.ceil(o.rate * o.seconds) });
-      if (wants('join-latency')) {
-        if (wants('api')) await stack.kill('api-gateway'); // its fold of every event would compete with the deletions
-        await deletionLatency(stack, { count: o.deletions, daemonSets: o.daemonSets, nodes: o.nodes }, limits);
+    let stack: Stack | undefined;
+    await step('converge', async () => void (stack = await converge({ nodes: o.nodes, daemonSets: o.daemonSets, limit: limits?.appendPublish }, true)));
+    if (stack) {
+      const cluster = stack;
+      const stop = () => void cluster.teardown().finally(() => process.exit(130));
+      process.once('SIGINT', stop);
+      try {
+        const churn = { rate: o.rate, leaveAfter: o.leaveAfter };
+        const watchChurn = { ...churn, seconds: o.watchSeconds, first: 1 };
+        // The API first, on the freshly converged cluster; the gateway then stops so that its fold of
+        // every event does not compete with the churn and the deletions.
+        if (wants('api')) await step('api', () => api(cluster, o, limits, watchChurn));
+        if (wants('join-latency')) {
+          const first = 1 + (wants('api') ? Math.ceil(o.rate * o.watchSeconds) : 0);
+          await step('join-latency', async () => void (await joinLatency(cluster, { ...churn, seconds: o.seconds, first, daemonSets: o.daemonSets })));
+          await step('join-latency', () => deletionLatency(cluster, { count: o.deletions, daemonSets: o.daemonSets, nodes: o.nodes }, limits));
+        }
+      } finally {
+        process.removeListener('SIGINT', stop);
+        await cluster.teardown();
       }
-    } finally {
-      process.removeListener('SIGINT', stop);
-      await stack.teardown();
     }
   }
 
   if (wants('replay')) {
-    const result = await replay({ events: o.events, nodes: o.nodes, daemonSets: o.daemonSets, profile: o.profile === true }, limits);
-    if (o.profile === undefined && result.rate < 200_000) {
-      progress('replay: below 200,000 events/s — profiling the CLI');
-      await replay({ events: o.events, nodes: o.nodes, daemonSets: o.daemonSets, profile: true });
-    }
+    await step('replay', async () => void (await replay({ events: o.events, nodes: o.nodes, daemonSets: o.daemonSets, profile: o.profile ?? 'below-goal' }, limits)));
   }
   return figures;
 }
 
-async function api(stack: Stack, o: BenchOptions, limits: Limits | undefined, churn: { rate: number; leaveAfter: number; seconds: number; first: number }): Promise<void> {
+async function api(stack: Stack, o: BenchOptions, limits: Limits | undefined, churn: ChurnParams): Promise<void> {
   const gateway = await startGateway(stack);
   try {
     const [{ n }] = await stack.db.adminDataSource.query('SELECT count(*)::int AS n FROM scheduler.placements');
@@ -146,6 +159,7 @@ async function api(stack: Stack, o: BenchOptions, limits: Limits | undefined, ch
     await watchFanOut(stack, gateway, p, resourceVersion, limits);
   } finally {
     gateway.close();
+    await stack.kill('api-gateway');
   }
 }
 
@@ -157,7 +171,7 @@ async function main(): Promise<void> {
   try {
     await runBench(o);
   } finally {
-    if (figures.length) {
+    if (figures.length || failures.length) {
       const file = saveResults({ ...o, loadAverageAtStart: m.loadAverage });
       console.log(`\n${printTable()}\n`);
       console.log(`figures saved to ${file}; as Markdown:\n\n${markdownTable()}\n`);
@@ -168,7 +182,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().then(
-    () => process.exit(0),
+    () => process.exit(failures.length ? 1 : 0),
     (e: Error) => {
       console.error(e.stack ?? e.message);
       process.exit(1);

@@ -14,6 +14,14 @@ export interface Figure {
 
 export const figures: Figure[] = [];
 
+/** Scenarios that could not finish, with why: printed under the table, kept in the JSON. */
+export const failures: { scenario: string; error: string }[] = [];
+
+export function recordFailure(scenario: string, error: Error): void {
+  failures.push({ scenario, error: error.message });
+  progress(`${scenario}: FAILED: ${error.stack ?? error.message}`);
+}
+
 export function record(f: Figure): void {
   figures.push(f);
   progress(`${f.scenario}: ${f.metric} = ${format(f.value)} ${f.unit}${f.ratio ? ` (${(f.ratio.value * 100).toFixed(0)}% of ${f.ratio.of})` : ''}`);
@@ -40,14 +48,14 @@ export function printTable(): string {
   const header = ['SCENARIO', 'METRIC', 'VALUE', 'VS MACHINE LIMIT', 'GOAL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header), ...rows.map(line), ...failures.map((f) => `${f.scenario}: FAILED: ${f.error}`)].join('\n');
 }
 
 export function saveResults(params: object): string {
   const dir = join(__dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: machine(), params, figures }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: machine(), params, figures, failures }, null, 2));
   return file;
 }
 
@@ -74,5 +82,6 @@ export function recordLatencies(scenario: string, what: string, ms: number[], go
 /** The figures as a Markdown table, for the Results section of bench/README.md. */
 export function markdownTable(): string {
   const rows = figures.map((f) => `| ${f.scenario} | ${f.metric} | ${format(f.value)} ${f.unit} | ${f.ratio ? `${(f.ratio.value * 100).toFixed(0)}% of ${f.ratio.of}` : ''} | ${f.goal ?? ''} |`);
-  return ['| scenario | metric | value | vs machine limit | goal |', '|---|---|---|---|---|', ...rows].join('\n');
+  const failed = failures.map((f) => `| ${f.scenario} | FAILED: ${f.error.replace(/\|/g, '\\|')} | | | |`);
+  return ['| scenario | metric | value | vs machine limit | goal |', '|---|---|---|---|---|', ...rows, ...failed].join('\n');
 }

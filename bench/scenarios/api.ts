@@ -85,7 +85,7 @@ export async function watchFanOut(stack: Stack, gw: GatewayClient, p: ApiParams,
     await waitFor('watches established', async () => {
       if (errors.length) throw errors[0];
       return established === watches.length;
-    }, 30_000);
+    }, 300_000, 500);
     progress(`${S}: ${p.watchers} watches established`);
     const t0 = performance.now();
     const result = await churn(stack, p.churn, `${S} watch`);

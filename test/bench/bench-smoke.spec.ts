@@ -1,7 +1,7 @@
 // Every benchmark scenario, tiny (50 nodes × 3 DaemonSets, 20 churn commands, a 20,000-event replay):
 // it must run end to end on its own stack and produce sane figures. No timing is asserted.
 import { runBench, SCENARIOS, SMOKE } from '../../bench/run';
-import { output, type Figure } from '../../bench/lib/report';
+import { failures, output, type Figure } from '../../bench/lib/report';
 
 describe('npm run bench -- --smoke', () => {
   let figures: Figure[];
@@ -16,6 +16,10 @@ describe('npm run bench -- --smoke', () => {
     output.quiet = true;
     figures = await runBench({ ...SMOKE, scenarios: [...SCENARIOS] });
   }, 150_000);
+
+  it('finishes every scenario', () => {
+    expect(failures).toEqual([]);
+  });
 
   it('measures the machine limits', () => {
     for (const m of ['raw append', 'raw log read', 'raw JetStream publish', 'raw durable consumer', 'append+publish']) positive(value('limits', m));

@@ -46,7 +46,9 @@ export class SecuredNats {
   static async start(): Promise<SecuredNats> {
     const port = await freePort();
     const storeDir = mkdtempSync(join(tmpdir(), 'everynode-secured-nats-'));
-    const passwords = Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, randomBytes(12).toString('hex')])) as Record<NatsUser, string>;
+    // nats-server parses an env-var value as a config value: one starting with a digit ("6e…") is read as a number and
+    // fails, so every password starts with a letter (see config/nats/everynode.conf for production).
+    const passwords = Object.fromEntries(Object.keys(NATS_USERS).map((u) => [u, `p${randomBytes(12).toString('hex')}`])) as Record<NatsUser, string>;
     const env = {
       PATH: process.env.PATH ?? '',
       EVERYNODE_NATS_STORE_DIR: storeDir,
