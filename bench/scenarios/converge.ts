@@ -37,7 +37,7 @@ export async function clusterOf(nodes: number, label: string): Promise<Stack> {
     NODE_LEASE_DURATION_MS: '600000',
     HEARTBEAT_INTERVAL_MS: '20000',
     POD_START_DELAY_MS: '1000',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   });
   await stack.startAll();
   await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'bench' });
