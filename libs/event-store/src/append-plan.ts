@@ -26,16 +26,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export function normalizeRequests(requests: AppendRequest[]): AppendRequest[] {
   const seen = new Set<string>();
-  return requests.map((request) => ({
-    ...request,
-    events: request.events.map((event): NewEvent => {
+  return requests.map((request) => {
+    let events: NewEvent[] | undefined; // copied only when an id had to be lower-cased
+    for (let i = 0; i < request.events.length; i++) {
+      const event = request.events[i];
       const eventId = event.eventId.toLowerCase();
       if (!UUID.test(eventId)) throw new TypeError(`Event id ${event.eventId} (stream ${request.stream}) is not a uuid`);
       if (seen.has(eventId)) throw new DuplicateEventIdError(eventId, request.stream, null);
       seen.add(eventId);
-      return eventId === event.eventId ? event : { ...event, eventId };
-    }),
-  }));
+      if (eventId !== event.eventId && !events) events = request.events.slice(0, i);
+      events?.push(eventId === event.eventId ? event : { ...event, eventId });
+    }
+    return events ? { ...request, events } : request;
+  });
 }
 
 /**
@@ -61,11 +64,20 @@ export function planAppends(requests: AppendRequest[], state: LogState, now: Dat
     if (!satisfies(expectedVersion, actual)) throw new WrongExpectedVersionError(stream, expectedVersion, actual);
 
     const recorded = events.map((event, i): RecordedEvent => {
-      const content = { ...event, stream, streamVersion: actual + i + 1, position: ++position, recordedAt };
-      const hash = computeEventHash(prevHash, content);
-      const linked = { ...content, hash, prevHash };
-      prevHash = hash;
-      return linked;
+      const e: RecordedEvent = {
+        eventId: event.eventId,
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+        stream,
+        streamVersion: actual + i + 1,
+        position: ++position,
+        recordedAt,
+        hash: '',
+        prevHash,
+      };
+      prevHash = e.hash = computeEventHash(prevHash, e);
+      return e;
     });
     toInsert.push(...recorded);
     versions.set(stream, actual + events.length);

@@ -7,7 +7,7 @@ import { Action, Pass } from './pass';
 import { nodeShouldRun } from './placement';
 import { hasOtherTemplates, podIndex, podsOfDaemonSet, podsOnNode } from './pod-index';
 import { rollingUpdate } from './rolling-update';
-import { ClusterState, owns, PodView } from './state';
+import { ClusterState, DaemonSetView, owns, PodView } from './state';
 import { isRollingUpdate } from './update-strategy';
 
 export type { Action, CreateReason } from './pass';
@@ -19,6 +19,13 @@ export interface ReconcileScope {
   daemonSets?: Iterable<string>;
   /** Node names: every DaemonSet × that node. */
   nodes?: Iterable<string>;
+  /**
+   * slotKey(DaemonSet key, node name): that one (DaemonSet, node) slot — what a pod's status change can
+   * affect, unless its DaemonSet is mid-rollout (its budget spans every node: then the DaemonSet whole).
+   * A status report then costs O(1), not O(nodes): at 5,000 nodes × 30 DaemonSets the difference between
+   * keeping up with the agents' reports and falling behind them.
+   */
+  slots?: Iterable<string>;
 }
 
 export interface ReconcileResult {
@@ -34,15 +41,24 @@ export function reconcile(state: ClusterState, scope: ReconcileScope, now: numbe
   const whole = new Set<string>(scope.all ? [...state.daemonSets.keys(), ...index.byDaemonSet.keys()] : (scope.daemonSets ?? []));
   // With `all` every DaemonSet is whole; only orphans on departed nodes remain for the node sweep.
   const nodes = new Set<string>(scope.all ? [...index.byNode.keys()].filter((n) => !state.nodes.has(n)) : (scope.nodes ?? []));
+  let replacing: Set<string> | undefined;
+  const rollingOut = (ds: DaemonSetView) =>
+    isRollingUpdate(ds.spec) && ((replacing ??= awaitingReplacement(state)).has(ds.key) || hasOtherTemplates(state, ds.key, ds.templateHash));
   if (nodes.size > 0) {
     // A node change moves a rollout's budget (a node left, a pod freed): roll those DaemonSets whole.
-    const replacing = awaitingReplacement(state);
-    for (const ds of state.daemonSets.values()) {
-      if (isRollingUpdate(ds.spec) && (replacing.has(ds.key) || hasOtherTemplates(state, ds.key, ds.templateHash))) whole.add(ds.key);
-    }
+    for (const ds of state.daemonSets.values()) if (rollingOut(ds)) whole.add(ds.key);
+  }
+  const slots: [DaemonSetView, string][] = [];
+  for (const slot of new Set(scope.all ? [] : (scope.slots ?? []))) {
+    const i = slot.lastIndexOf('|');
+    const key = slot.slice(0, i);
+    const ds = state.daemonSets.get(key);
+    if (!ds || rollingOut(ds)) whole.add(key); // gone: remove all its pods; rolling: the budget is DaemonSet-wide
+    else slots.push([ds, slot.slice(i + 1)]);
   }
   for (const key of whole) syncDaemonSet(pass, key);
   for (const name of nodes) syncNode(pass, name, whole);
+  for (const [ds, node] of slots) if (!whole.has(ds.key) && !nodes.has(node)) syncSlot(pass, ds, node);
   return pass.result();
 }
 
@@ -79,6 +95,20 @@ function syncDaemonSet(pass: Pass, key: string): void {
     if (manageSlot(pass, ds, node.name, placement, byNode.get(node.name) ?? [])) touched.add(node.name);
   }
   if (isRollingUpdate(ds.spec)) rollingUpdate(pass, ds, { byNode, desired, touched });
+}
+
+/** One (DaemonSet, node) slot: syncNode for a single DaemonSet. */
+function syncSlot(pass: Pass, ds: DaemonSetView, name: string): void {
+  const { state } = pass;
+  const node = state.nodes.get(name);
+  const owned: PodView[] = [];
+  for (const pod of podsOnNode(state, name)) {
+    if (pod.daemonSet !== ds.key) continue;
+    if (!node) pass.delete(pod, 'NodeLeft');
+    else if (!owns(ds, pod)) pass.delete(pod, 'DaemonSetDeleted');
+    else owned.push(pod);
+  }
+  if (node) manageSlot(pass, ds, name, nodeShouldRun(node, ds), owned);
 }
 
 /** Every DaemonSet not synced whole × that node; everything on a departed node goes, orphans too. */

@@ -2,7 +2,7 @@
 // actions are applied as events (PodScheduled / PodRemoved) like the shell does, and a plain model
 // (oracle.ts) is kept beside the folded state so property tests can compare both.
 import type { DaemonSetSpec, EventPayloads, EventType, PodPhase, PropagationPolicy, RecordedEvent, Taint } from '@everynode/contracts';
-import { Action, ClusterState, emptyCluster, evolve, reconcile, ReconcileScope } from '@everynode/reconciler';
+import { Action, ClusterState, emptyCluster, evolve, reconcile, ReconcileScope, slotKey } from '@everynode/reconciler';
 import { T0 } from './fixtures';
 import { MDaemonSet, MNode, MPod } from './oracle';
 
@@ -101,17 +101,17 @@ export class Harness {
     pod.readySince = ready ? (pod.ready && pod.readySince !== null ? pod.readySince : this.now) : null;
     Object.assign(pod, { phase, ready });
     this.record('PodStatusChanged', { pod: pod.name, namespace: 'default', node: pod.node, phase, ready, restarts: 0 });
-    return { daemonSets: pod.ds ? [pod.ds] : [] };
+    return { slots: pod.ds ? [slotKey(pod.ds, pod.node)] : [] };
   }
 
   /** Every pod not yet Ready (and not Failed) becomes Running and Ready. */
   readyAll(): ReconcileScope {
-    const daemonSets = new Set<string>();
+    const slots = new Set<string>();
     for (const pod of [...this.pods.values()]) {
       if (pod.ready || pod.phase === 'Failed') continue;
-      for (const d of this.podStatus(pod.key, 'Running', true).daemonSets ?? []) daemonSets.add(d);
+      for (const s of this.podStatus(pod.key, 'Running', true).slots ?? []) slots.add(s);
     }
-    return { daemonSets };
+    return { slots };
   }
 
   podKeys(): string[] {

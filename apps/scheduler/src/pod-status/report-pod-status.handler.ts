@@ -1,13 +1,15 @@
 // Node agents report what their pods do; the scheduler owns pod streams, so it records the changes
-// (only changes: a repeated report appends nothing) and reconciles the owners (failed pods, rollouts).
+// (only changes: a repeated report appends nothing) and reconciles those pods' slots (failed pods; a
+// rollout widens that to the whole DaemonSet).
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { COMMANDS, podStream } from '@everynode/contracts';
-import type { PodStatusChanged, ReportPodStatusCommand } from '@everynode/contracts';
+import type { PodStatusChanged, RecordedEvent, ReportPodStatusCommand } from '@everynode/contracts';
 import { AppendRequest, EventStore } from '@everynode/event-store';
 import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
+import { slotKey } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { ReconcileLoop } from '../reconcile/reconcile.loop';
 
@@ -24,7 +26,8 @@ export class ReportPodStatusHandler {
   @MessagePattern(COMMANDS.podReportStatus)
   async report(@Payload() cmd: ReportPodStatusCommand): Promise<{ recorded: number; unchanged: number; unknown: string[] }> {
     let result = { recorded: 0, unchanged: 0, unknown: [] as string[] };
-    const owners = new Set<string>();
+    const slots = new Set<string>();
+    let appended: RecordedEvent[] = [];
     await transactionWithRetry(this.dataSource, async (manager) => {
       await this.cache.catchUp();
       result = { recorded: 0, unchanged: 0, unknown: [] };
@@ -41,15 +44,16 @@ export class ReportPodStatusHandler {
           result.unchanged++;
           continue;
         }
+        // Keys in sorted order: the hash chain's canonical JSON takes them as they are.
         const data: PodStatusChanged = {
-          pod: r.pod,
           namespace: r.namespace,
           node: r.node,
           phase: r.phase,
-          ready: r.ready,
+          pod: r.pod,
           ...(r.podIP ? { podIP: r.podIP } : {}),
-          restarts: r.restarts,
+          ready: r.ready,
           ...(r.reason ? { reason: r.reason } : {}),
+          restarts: r.restarts,
         };
         requests.push({
           stream: podStream(r.namespace, r.pod),
@@ -59,16 +63,17 @@ export class ReportPodStatusHandler {
               eventId: randomUUID(),
               type: 'PodStatusChanged',
               data,
-              metadata: { causationId: cmd.meta.requestId, correlationId: cmd.meta.requestId, actor: cmd.meta.actor, request: cmd.meta.request },
+              metadata: { actor: cmd.meta.actor, causationId: cmd.meta.requestId, correlationId: cmd.meta.requestId, request: cmd.meta.request },
             },
           ],
         });
-        if (pod.daemonSet) owners.add(pod.daemonSet);
+        if (pod.daemonSet) slots.add(slotKey(pod.daemonSet, pod.node));
       }
-      if (requests.length) await this.store.appendMany(requests, { manager });
+      appended = requests.length ? (await this.store.appendMany(requests, { manager })).flatMap((r) => r.events) : [];
       result.recorded = requests.length;
     });
-    if (owners.size) void this.loop.enqueue({ daemonSets: owners }).catch(() => undefined);
+    this.cache.foldOwn(appended); // no read-back when nothing else was appended in between
+    if (slots.size) void this.loop.enqueue({ slots }).catch(() => undefined);
     return result;
   }
 }

@@ -8,7 +8,7 @@ import { APPEND_LOCK_KEY, EventStore } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
 import { reconcile } from '@everynode/reconciler';
-import type { ReconcileScope } from '@everynode/reconciler';
+import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { Decision, decisionFor, orphanDecision } from './decisions';
 
@@ -27,9 +27,10 @@ interface PendingScope {
   all: boolean;
   nodes: Set<string>;
   daemonSets: Set<string>;
+  slots: Set<string>;
 }
 
-const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSets: new Set() });
+const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSets: new Set(), slots: new Set() });
 
 @Injectable()
 export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -83,6 +84,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     if (scope.all) this.pending.all = true;
     for (const n of scope.nodes ?? []) this.pending.nodes.add(n);
     for (const d of scope.daemonSets ?? []) this.pending.daemonSets.add(d);
+    for (const s of scope.slots ?? []) this.pending.slots.add(s);
     if (!this.inflight) {
       this.inflight = this.drain().finally(() => (this.inflight = null));
       return this.inflight;
@@ -93,7 +95,8 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private isPending() {
-    return this.pending.all || this.pending.nodes.size > 0 || this.pending.daemonSets.size > 0;
+    const p = this.pending;
+    return p.all || p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0;
   }
 
   private async drain(): Promise<void> {
@@ -120,7 +123,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   /** Decide and commit until the scope needs nothing more (bounded: rolling updates take several passes). */
   private async pass(scope: PendingScope): Promise<void> {
     const started = Date.now();
-    const request: ReconcileScope = { all: scope.all, nodes: scope.nodes, daemonSets: scope.daemonSets };
+    const request: ReconcileScope = { all: scope.all, nodes: scope.nodes, daemonSets: scope.daemonSets, slots: scope.slots };
     for (let round = 0, conflicts = 0; round < MAX_PASSES; round++) {
       const t0 = Date.now();
       await this.cache.catchUp();
@@ -128,20 +131,25 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const basis = this.cache.position; // what the decisions below see (handlers may fold more meanwhile)
       const { actions, requeueAfterMs } = reconcile(this.cache.state, request, Date.now());
       if (requeueAfterMs !== undefined) this.scheduleRequeue(requeueAfterMs);
-      const taken = new Set<string>();
-      const decisions: Decision[] = [];
-      for (const podKey of this.cache.pendingOrphans) {
-        decisions.push(orphanDecision(this.cache, podKey, this.formerOwner(podKey)));
-      }
+      // Decisions are built chunk by chunk at commit time, so 150,000 of them never live at once.
+      const todo: (Action | { kind: 'orphan'; pod: string })[] = [];
+      for (const pod of this.cache.pendingOrphans) todo.push({ kind: 'orphan', pod });
       for (const action of actions) {
         if (action.kind === 'delete' && this.cache.pendingOrphans.has(action.pod)) continue;
-        decisions.push(decisionFor(this.cache, action, taken));
+        todo.push(action);
       }
-      if (!decisions.length) break;
+      if (!todo.length) break;
+      const taken = new Set<string>();
+      // The view may have moved on by the time a chunk is built (handlers fold too): what vanished is skipped.
+      const decide = (item: (typeof todo)[number]): Decision | null => {
+        if (item.kind === 'orphan') return this.cache.state.pods.has(item.pod) ? orphanDecision(this.cache, item.pod, this.formerOwner(item.pod)) : null;
+        if (item.kind === 'create' && !this.cache.state.daemonSets.has(item.daemonSet)) return null;
+        return decisionFor(this.cache, item, taken);
+      };
       const t2 = Date.now();
       try {
-        await this.commit(decisions, basis);
-        this.logger.debug(`pass: catch-up ${t1 - t0} ms, decide ${t2 - t1} ms, commit ${Date.now() - t2} ms, ${decisions.length} decisions`);
+        await this.commit(todo, decide, basis);
+        this.logger.debug(`pass: catch-up ${t1 - t0} ms, decide ${t2 - t1} ms, commit ${Date.now() - t2} ms, ${todo.length} decisions`);
         const counts = new Map<string, number>();
         for (const a of actions) counts.set(`${a.kind}|${a.reason}`, (counts.get(`${a.kind}|${a.reason}`) ?? 0) + 1);
         for (const [k, n] of counts) this.actionsTotal.inc({ kind: k.split('|')[0], reason: k.split('|')[1] }, n);
@@ -163,9 +171,10 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * stops two pods of one template on a node; two replicas deciding on stale views across a rollout could
    * still place pods of two templates there (found by test/faults/two-schedulers.fault.spec.ts).
    */
-  private async commit(decisions: Decision[], basis: number): Promise<void> {
-    for (let i = 0; i < decisions.length; i += BATCH) {
-      const chunk = decisions.slice(i, i + BATCH);
+  private async commit<T>(todo: T[], decide: (item: T) => Decision | null, basis: number): Promise<void> {
+    for (let i = 0; i < todo.length; i += BATCH) {
+      const chunk = todo.slice(i, i + BATCH).flatMap((item) => decide(item) ?? []);
+      if (!chunk.length) continue;
       const results = await this.dataSource.transaction(async (manager) => {
         // The log lock first (appendMany takes it again): with it held, no placement can land between this
         // check and the append, and the guard rows below are written in log order.
