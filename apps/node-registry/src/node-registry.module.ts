@@ -6,6 +6,7 @@ import { LeaseMonitor } from './heartbeat/lease.monitor';
 import { LeaseTable } from './heartbeat/lease.table';
 import { JoinNodeHandler } from './join-node/join-node.handler';
 import { LeaveNodeHandler } from './leave-node/leave-node.handler';
+import { NodeCommandQueue } from './node-command.queue';
 import { NodeWriter } from './node-writer';
 import { NodeProjection } from './projection/node.projection';
 import { NodeQueries } from './queries/node.queries';
@@ -18,7 +19,7 @@ export class NodeRegistryModule {
       module: NodeRegistryModule,
       imports: [ServiceCoreModule.forRoot(config)],
       controllers: [JoinNodeHandler, UpdateNodeHandler, LeaveNodeHandler, HeartbeatHandler, NodeQueries],
-      providers: [NodeProjection, NodeWriter, LeaseTable, LeaseMonitor],
+      providers: [NodeProjection, NodeWriter, NodeCommandQueue, LeaseTable, LeaseMonitor],
     };
   }
 }

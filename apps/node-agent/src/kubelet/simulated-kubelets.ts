@@ -1,5 +1,5 @@
 // Simulated kubelets, the way KWOK simulates nodes: register, then keep the leases alive with one batched
-// heartbeat per interval for all nodes of this process. A node deleted from the cluster is not re-registered,
+// heartbeat per interval for all nodes of this process (in chunks of HEARTBEAT_BATCH names). A node deleted from the cluster is not re-registered,
 // and its pods are dropped here (listeners of onNodeDeleted).
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,8 @@ import type { AgentConfig } from '../config/agent-config';
 export const AGENT_CONFIG = Symbol('AGENT_CONFIG');
 /** Nodes per registration command: one transaction, well under NATS' 1 MiB message limit. */
 const JOIN_BATCH = 500;
+/** Node names per heartbeat command: the registry renews them in O(names), the message stays well under 1 MiB. */
+export const HEARTBEAT_BATCH = 2000;
 
 @Injectable()
 export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -95,9 +97,16 @@ export class SimulatedKubelets implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** One command per HEARTBEAT_BATCH nodes, sent together; a failed chunk is retried next interval. */
   private async heartbeat(): Promise<void> {
+    const names = [...this.managed.keys()];
+    const chunks = Array.from({ length: Math.ceil(names.length / HEARTBEAT_BATCH) }, (_, i) => names.slice(i * HEARTBEAT_BATCH, (i + 1) * HEARTBEAT_BATCH));
+    await Promise.all(chunks.map((chunk) => this.heartbeatChunk(chunk)));
+  }
+
+  private async heartbeatChunk(names: string[]): Promise<void> {
     try {
-      const reply = await request<{ unknown: string[] }>(this.client, COMMANDS.nodeHeartbeat, { names: [...this.managed.keys()] });
+      const reply = await request<{ unknown: string[] }>(this.client, COMMANDS.nodeHeartbeat, { names });
       for (const name of reply.unknown) {
         if (!this.managed.delete(name)) continue;
         this.deleted.add(name);

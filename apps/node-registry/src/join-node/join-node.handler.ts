@@ -4,44 +4,43 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
 import type { JoinNodeCommand, JoinNodesCommand, NodeRecord } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
-import { decideJoin } from '../domain/node.decider';
+import { decideJoin, NodeState } from '../domain/node.decider';
 import { LeaseTable } from '../heartbeat/lease.table';
-import { NodeProjection } from '../projection/node.projection';
-import { NodeWriter } from '../node-writer';
+import { NodeCommandQueue } from '../node-command.queue';
+import type { NodeWrite } from '../node-writer';
 
+/** Joins are queued: those that arrive together commit in one transaction (group commit). */
 @Controller()
 @UseFilters(KubeStatusRpcFilter)
 export class JoinNodeHandler {
   constructor(
-    private readonly writer: NodeWriter,
-    private readonly projection: NodeProjection,
+    private readonly queue: NodeCommandQueue,
     private readonly leases: LeaseTable,
   ) {}
 
   @MessagePattern(COMMANDS.nodeJoin)
   async join(@Payload() cmd: JoinNodeCommand): Promise<NodeRecord> {
-    const state = await this.writer.writeOne(cmd.name, async (state, manager) =>
-      decideJoin(state, cmd, {
-        newId: randomUUID,
-        podCIDR: state.node || cmd.podCIDR ? '' : await this.projection.nextPodCidr(manager),
-      }),
-    );
-    this.leases.renew(cmd.name);
-    return state.node!;
+    return this.queue.submit(this.joinWrite(cmd));
   }
 
-  /** Thousands of nodes of one agent register in one transaction and one append batch. */
+  /** Thousands of nodes of one agent register in one transaction and one append batch: all or none. */
   @MessagePattern(COMMANDS.nodeJoinMany)
   async joinMany(@Payload() cmd: JoinNodesCommand): Promise<NodeRecord[]> {
+    // A name given twice joins once (as before: its last entry, in the place of its first).
     const byName = new Map(cmd.nodes.map((n) => [n.name, n]));
-    const states = await this.writer.write([...byName.keys()], async (name, state, manager) => {
-      const node = byName.get(name)!;
-      return decideJoin(state, { ...node, meta: cmd.meta }, {
-        newId: randomUUID,
-        podCIDR: state.node || node.podCIDR ? '' : await this.projection.nextPodCidr(manager),
-      });
-    });
-    for (const name of byName.keys()) this.leases.renew(name);
-    return [...byName.keys()].map((name) => states.get(name)!.node!);
+    return this.queue.submitAll([...byName.values()].map((node) => this.joinWrite({ ...node, meta: cmd.meta })));
+  }
+
+  private joinWrite(cmd: JoinNodeCommand): NodeWrite<NodeRecord> {
+    return {
+      name: cmd.name,
+      needsPodCidr: (state: NodeState) => !state.node && !cmd.podCIDR,
+      decide: (state: NodeState, podCIDR: string) => decideJoin(state, cmd, { newId: randomUUID, podCIDR }),
+      reply: (_before: NodeState, after: NodeState) => {
+        this.leases.renew(cmd.name);
+        this.leases.recorded(cmd.name, after.node!.ready);
+        return after.node!;
+      },
+    };
   }
 }

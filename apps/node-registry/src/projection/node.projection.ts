@@ -1,9 +1,15 @@
 // The registry's read model (schema node_registry), written in the same transaction as the events it folds.
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { NodeRecord, RecordedEvent } from '@everynode/contracts';
+import type { ConditionStatus, NodeRecord, RecordedEvent } from '@everynode/contracts';
 import { NodeState } from '../domain/node.decider';
 import { evolveNode, initialNodeState } from '@everynode/read-models';
+
+/** A member node's name and recorded readiness: what leases need, without the whole record. */
+export interface NodeReadiness {
+  name: string;
+  ready: ConditionStatus;
+}
 
 @Injectable()
 export class NodeProjection {
@@ -17,12 +23,26 @@ export class NodeProjection {
     return rows.length ? { version: rows[0].version, node: rows[0].record } : initialNodeState();
   }
 
-  /** Folds committed events into the rows of their nodes (one statement per node touched). */
+  /** The states of several nodes in one statement (a name never seen gets the initial state). */
+  async loadMany(names: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, NodeState>> {
+    const states = new Map<string, NodeState>(names.map((n) => [n, initialNodeState()]));
+    if (!names.length) return states;
+    const rows: { name: string; version: number; record: NodeRecord | null }[] = await manager.query(
+      `SELECT name, version, record FROM node_registry.nodes WHERE name = ANY($1::text[])`,
+      [names],
+    );
+    for (const r of rows) states.set(r.name, { version: r.version, node: r.record });
+    return states;
+  }
+
+  /** Folds committed events into the rows of their nodes (one statement for all nodes touched). */
   async apply(manager: EntityManager, events: RecordedEvent[], known = new Map<string, NodeState>()): Promise<Map<string, NodeState>> {
     const touched = new Map<string, NodeState>();
+    const missing = [...new Set(events.map((e) => (e.data as { name: string }).name))].filter((n) => !known.has(n));
+    const loaded = await this.loadMany(missing, manager);
     for (const event of events) {
       const name = (event.data as { name: string }).name;
-      const before = touched.get(name) ?? known.get(name) ?? (await this.load(name, manager));
+      const before = touched.get(name) ?? known.get(name) ?? loaded.get(name)!;
       touched.set(name, evolveNode(before, event));
     }
     if (touched.size) {
@@ -41,10 +61,32 @@ export class NodeProjection {
     return rows.map((r: { record: NodeRecord }) => r.record);
   }
 
+  /** Readiness of the member nodes among `names` (all members when omitted): an index lookup per name, no records parsed. */
+  async readiness(names?: string[]): Promise<NodeReadiness[]> {
+    return names
+      ? this.dataSource.query(
+          `SELECT name, record->>'ready' AS ready FROM node_registry.nodes WHERE name = ANY($1::text[]) AND record IS NOT NULL`,
+          [names],
+        )
+      : this.dataSource.query(`SELECT name, record->>'ready' AS ready FROM node_registry.nodes WHERE record IS NOT NULL`);
+  }
+
   /** Pod CIDRs are handed out in join order; the index survives in the node's record. */
   async nextPodCidr(manager: EntityManager): Promise<string> {
-    const [{ n }] = await manager.query(`SELECT nextval('node_registry.pod_cidr_seq') AS n`);
-    const i = Number(n);
-    return `10.${64 + Math.floor(i / 256)}.${i % 256}.0/24`;
+    const [cidr] = await this.nextPodCidrs(manager, 1);
+    return cidr;
+  }
+
+  /** `count` pod CIDRs in one statement (a batch of joins). */
+  async nextPodCidrs(manager: EntityManager, count: number): Promise<string[]> {
+    if (count <= 0) return [];
+    const rows: { n: string }[] = await manager.query(
+      `SELECT nextval('node_registry.pod_cidr_seq') AS n FROM generate_series(1, $1::int) ORDER BY 1`,
+      [count],
+    );
+    return rows.map(({ n }) => {
+      const i = Number(n);
+      return `10.${64 + Math.floor(i / 256)}.${i % 256}.0/24`;
+    });
   }
 }

@@ -4,18 +4,21 @@ import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
 import type { NodeRecord, UpdateNodeCommand } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
-import { decideUpdate } from '../domain/node.decider';
-import { NodeWriter } from '../node-writer';
+import { decideUpdate, NodeState } from '../domain/node.decider';
+import { NodeCommandQueue } from '../node-command.queue';
 
-/** Labels, taints, cordon: the caller sends the node's new sets whole. */
+/** Labels, taints, cordon: the caller sends the node's new sets whole. Queued (group commit). */
 @Controller()
 @UseFilters(KubeStatusRpcFilter)
 export class UpdateNodeHandler {
-  constructor(private readonly writer: NodeWriter) {}
+  constructor(private readonly queue: NodeCommandQueue) {}
 
   @MessagePattern(COMMANDS.nodeUpdate)
   async update(@Payload() cmd: UpdateNodeCommand): Promise<NodeRecord> {
-    const state = await this.writer.writeOne(cmd.name, (state) => decideUpdate(state, cmd, { newId: randomUUID }));
-    return state.node!;
+    return this.queue.submit({
+      name: cmd.name,
+      decide: (state: NodeState) => decideUpdate(state, cmd, { newId: randomUUID }),
+      reply: (_before: NodeState, after: NodeState) => after.node!,
+    });
   }
 }
