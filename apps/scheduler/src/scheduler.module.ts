@@ -3,6 +3,7 @@ import { ServiceCoreModule } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
 import { ClusterCache } from './cluster/cluster.cache';
 import { DeletePodHandler } from './delete-pod/delete-pod.handler';
+import { PodStatusWriter } from './pod-status/pod-status.writer';
 import { ReportPodStatusHandler } from './pod-status/report-pod-status.handler';
 import { PodQueries } from './queries/pod.queries';
 import { ReconcileLoop } from './reconcile/reconcile.loop';
@@ -15,7 +16,7 @@ export class SchedulerModule {
       module: SchedulerModule,
       imports: [ServiceCoreModule.forRoot(config)],
       controllers: [EventTrigger, PodQueries, ReportPodStatusHandler, DeletePodHandler],
-      providers: [ClusterCache, ReconcileLoop],
+      providers: [ClusterCache, ReconcileLoop, PodStatusWriter],
     };
   }
 }

@@ -1,0 +1,139 @@
+// Group commit of pod status reports. Thousands of simulated kubelets report at once; one transaction per
+// report would queue them all on the log lock (each holding a connection while it waits) and starve the
+// placements. Reports that arrive while a write is in flight are appended together, in ONE transaction,
+// by the next write: the lock is taken once per group, not once per report.
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { podStream } from '@everynode/contracts';
+import type { PodStatusChanged, RecordedEvent, ReportPodStatusCommand } from '@everynode/contracts';
+import { AppendRequest, EventStore } from '@everynode/event-store';
+import { transactionWithRetry } from '@everynode/platform';
+import { slotKey } from '@everynode/reconciler';
+import { ClusterCache } from '../cluster/cluster.cache';
+
+export interface ReportResult {
+  recorded: number;
+  unchanged: number;
+  unknown: string[];
+}
+
+export interface Written {
+  result: ReportResult;
+  /** slotKey of every pod whose status changed: what to reconcile. */
+  slots: Set<string>;
+}
+
+interface Waiting {
+  cmd: ReportPodStatusCommand;
+  resolve: (r: Written) => void;
+  reject: (e: unknown) => void;
+}
+
+/** What the next status of a pod is compared with: the view, or an earlier report of the same group. */
+interface Known {
+  phase: string;
+  ready: boolean;
+  podIP?: string;
+  restarts: number;
+  version: number;
+}
+
+@Injectable()
+export class PodStatusWriter {
+  private queue: Waiting[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly cache: ClusterCache,
+  ) {}
+
+  /** Records the changes among these reports; resolves once they are committed and folded. */
+  write(cmd: ReportPodStatusCommand): Promise<Written> {
+    return new Promise<Written>((resolve, reject) => {
+      this.queue.push({ cmd, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const group = this.queue;
+        this.queue = [];
+        try {
+          const results = await this.commit(group.map((w) => w.cmd));
+          group.forEach((w, i) => w.resolve(results[i]));
+        } catch (error) {
+          if (group.length === 1) group[0].reject(error);
+          // One bad report must not fail the others: each on its own, so the error reaches only its sender.
+          else for (const w of group) await this.commit([w.cmd]).then(([r]) => w.resolve(r), w.reject);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async commit(cmds: ReportPodStatusCommand[]): Promise<Written[]> {
+    let results: Written[] = [];
+    let appended: RecordedEvent[] = [];
+    await transactionWithRetry(this.dataSource, async (manager) => {
+      await this.cache.catchUp(); // decided on the latest view: a conflict means someone wrote after it
+      const known = new Map<string, Known>();
+      const requests: AppendRequest[] = [];
+      results = cmds.map((cmd) => {
+        const result: ReportResult = { recorded: 0, unchanged: 0, unknown: [] };
+        const slots = new Set<string>();
+        for (const r of cmd.reports) {
+          const key = `${r.namespace}/${r.pod}`;
+          const pod = this.cache.state.pods.get(key);
+          const stored = this.cache.pods.get(key);
+          if (!pod || !stored || pod.node !== r.node) {
+            result.unknown.push(key); // removed meanwhile, or never this node's: the agent drops it
+            continue;
+          }
+          const before = known.get(key) ?? { ...pod, podIP: stored.podIP, restarts: stored.restarts, version: stored.version };
+          if (before.phase === r.phase && before.ready === r.ready && before.podIP === r.podIP && before.restarts === r.restarts) {
+            result.unchanged++;
+            continue;
+          }
+          // Keys in sorted order: the hash chain's canonical JSON takes them as they are.
+          const data: PodStatusChanged = {
+            namespace: r.namespace,
+            node: r.node,
+            phase: r.phase,
+            pod: r.pod,
+            ...(r.podIP ? { podIP: r.podIP } : {}),
+            ready: r.ready,
+            ...(r.reason ? { reason: r.reason } : {}),
+            restarts: r.restarts,
+          };
+          const { meta } = cmd;
+          requests.push({
+            stream: podStream(r.namespace, r.pod),
+            expectedVersion: before.version,
+            events: [
+              {
+                eventId: randomUUID(),
+                type: 'PodStatusChanged',
+                data,
+                metadata: { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request },
+              },
+            ],
+          });
+          known.set(key, { phase: r.phase, ready: r.ready, podIP: r.podIP, restarts: r.restarts, version: before.version + 1 });
+          result.recorded++;
+          if (pod.daemonSet) slots.add(slotKey(pod.daemonSet, pod.node));
+        }
+        return { result, slots };
+      });
+      appended = requests.length ? (await this.store.appendMany(requests, { manager })).flatMap((r) => r.events) : [];
+    });
+    this.cache.foldOwn(appended); // no read-back when nothing else was appended in between
+    return results;
+  }
+}
