@@ -1,6 +1,7 @@
 // converge: N nodes already joined, then M DaemonSets applied at once. Time until every placement is
 // durable in the log, and until every pod is Ready; placements/s; peak RSS of each service.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { COMMANDS } from '@everynode/contracts';
 import { Stack, waitFor } from '../../test/support/stack';
 import { progress, record } from '../lib/report';
@@ -31,6 +32,13 @@ async function count(stack: Stack, sql: string): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * BENCH_CPU_PROF=scheduler,node-agent runs those services under --cpu-prof; converge then stops them
+ * gracefully once every placement is durable (the profile is written at exit) and skips the Ready wait.
+ */
+const PROFILED = new Set((process.env.BENCH_CPU_PROF ?? '').split(',').filter(Boolean));
+const profiled = (service: string) => (PROFILED.has(service) ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'bench', 'profiles')] : []);
+
 /** Starts a stack with an agent of N nodes, returns it converged with no DaemonSet yet. */
 export async function clusterOf(nodes: number, label: string): Promise<Stack> {
   const stack = await Stack.create(label, {
@@ -40,10 +48,10 @@ export async function clusterOf(nodes: number, label: string): Promise<Stack> {
     POD_START_DELAY_MS: '1000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   });
-  await stack.startAll();
+  await Promise.all((['node-registry', 'daemonset-spec', 'scheduler'] as const).map((s) => stack.start(s, {}, s, profiled(s))));
   await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'bench' });
   const started = Date.now();
-  await stack.start('node-agent', { SIM_NODES: String(nodes), AGENT_ID: 'bench' });
+  await stack.start('node-agent', { SIM_NODES: String(nodes), AGENT_ID: 'bench' }, 'node-agent', profiled('node-agent'));
   await waitFor(`${nodes} nodes`, async () => (await count(stack, 'SELECT count(*) AS n FROM node_registry.nodes WHERE record IS NOT NULL')) === nodes, 300_000, 200);
   progress(`converge: ${nodes} nodes joined in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return stack;
@@ -80,12 +88,17 @@ export async function converge(p: ConvergeParams, keep = false): Promise<Stack |
       ...(p.limit ? { ratio: { of: 'append+publish limit', value: rate / p.limit } } : {}),
       goal: '>= 40% of the limit',
     });
+    if (PROFILED.size) {
+      for (const service of PROFILED) await stack.terminate(service);
+      progress(`converge: CPU profiles of ${[...PROFILED].join(', ')} written to bench/profiles`);
+    }
     // Where the time went: CPU seconds per part while placing (independent of what else the machine does).
     const cpuSeconds = [...used.values()].reduce((a, b) => a + b, 0);
     record({ scenario: 'converge', metric: 'CPU seconds while placing, all parts', value: Number(cpuSeconds.toFixed(1)), unit: 's' });
     for (const [part, seconds] of [...used].sort((a, b) => b[1] - a[1])) {
       record({ scenario: 'converge', metric: `CPU µs per placement: ${part}`, value: Math.round((seconds * 1e6) / total), unit: 'µs' });
     }
+    if (PROFILED.size) return undefined;
     await waitFor('every pod Ready', async () => {
       const n = await count(stack, `SELECT count(DISTINCT stream) AS n FROM event_log.events WHERE type = 'PodStatusChanged' AND data->>'ready' = 'true'`);
       progress(`converge: ${n}/${total} ready`);

@@ -31,7 +31,7 @@ export class DeletePodHandler {
       const pod = this.cache.state.pods.get(key);
       const extras = this.cache.pods.get(key);
       if (!pod || !extras) throw notFound('pods', cmd.name);
-      removed = this.cache.podRecords({ namespace: cmd.namespace }).find((p) => p.name === cmd.name)!;
+      removed = this.cache.podRecord(key)!;
       owner = pod.daemonSet;
       const data: PodRemoved = {
         pod: cmd.name,

@@ -20,11 +20,8 @@ export class PodQueries {
   async list(@Payload() q: ListPodsQuery = {}): Promise<PodList> {
     await this.cache.catchUp();
     const limit = Math.min(Math.max(1, q.limit ?? MAX_PAGE), MAX_PAGE);
-    const nodes = q.nodes ? new Set(q.nodes) : null;
-    const all = this.cache.podRecords(q).filter((p) => !nodes || nodes.has(p.node));
-    const start = q.continue ? all.findIndex((p) => `${p.namespace}/${p.name}` > q.continue!) : 0;
-    const items = start < 0 ? [] : all.slice(start, start + limit);
-    const more = start >= 0 && start + limit < all.length;
+    const filter = { namespace: q.namespace, daemonSet: q.daemonSet, node: q.node, nodes: q.nodes ? new Set(q.nodes) : undefined };
+    const { items, more } = this.cache.podPage(filter, q.continue, limit);
     const last = items[items.length - 1];
     return { items, resourceVersion: String(this.cache.position), ...(more ? { continue: `${last.namespace}/${last.name}` } : {}) };
   }

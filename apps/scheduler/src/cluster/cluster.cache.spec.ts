@@ -1,0 +1,68 @@
+// Paging the scheduler's pods (what node agents list): every pod exactly once, in key order, whatever
+// the filter and the page size, and a list that goes on while pods come and go loses none of the pods
+// that were there at its first page.
+import fc from 'fast-check';
+import type { RecordedEvent } from '@everynode/contracts';
+import { ClusterCache } from './cluster.cache';
+
+let position = 0;
+const event = (type: string, data: Record<string, unknown>): RecordedEvent => ({
+  position: ++position,
+  eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+  stream: `pod-${data.namespace}-${data.pod}`,
+  streamVersion: 1,
+  type,
+  data,
+  metadata: { actor: 'test', causationId: null, correlationId: 'c' },
+  recordedAt: new Date(0).toISOString(),
+  hash: '',
+  prevHash: '',
+});
+const scheduled = (namespace: string, pod: string, node: string) =>
+  event('PodScheduled', { namespace, pod, node, daemonSet: 'ds', daemonSetUid: 'u', uid: `uid-${pod}`, templateHash: 'h', generation: 1 });
+const removed = (namespace: string, pod: string, node: string) => event('PodRemoved', { namespace, pod, node, daemonSet: 'ds', reason: 'NodeLeft' });
+
+function pageAll(cache: ClusterCache, filter: Parameters<ClusterCache['podPage']>[0], limit: number, between?: (page: number) => void): string[] {
+  const keys: string[] = [];
+  let after: string | undefined;
+  for (let page = 0; ; page++) {
+    const { items, more } = cache.podPage(filter, after, limit);
+    keys.push(...items.map((p) => `${p.namespace}/${p.name}`));
+    if (!more) return keys;
+    after = keys[keys.length - 1];
+    between?.(page);
+  }
+}
+
+describe('ClusterCache.podPage', () => {
+  const pod = fc.record({ namespace: fc.constantFrom('a', 'b', 'kube-system'), pod: fc.stringMatching(/^[a-z0-9]{1,6}$/), node: fc.constantFrom('n1', 'n2', 'n3') });
+
+  it('lists every matching pod once, in key order, for any page size and filter', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(pod, { selector: (p) => `${p.namespace}/${p.pod}`, maxLength: 60 }), fc.integer({ min: 1, max: 7 }), fc.constantFrom({}, { namespace: 'a' }, { node: 'n2' }, { nodes: new Set(['n1', 'n3']) }), (pods, limit, filter) => {
+        const cache = new ClusterCache(null as never);
+        for (const p of pods) cache.fold(scheduled(p.namespace, p.pod, p.node));
+        const expected = pods
+          .filter((p) => (!('namespace' in filter) || p.namespace === filter.namespace) && (!('node' in filter) || p.node === filter.node) && (!('nodes' in filter) || filter.nodes!.has(p.node)))
+          .map((p) => `${p.namespace}/${p.pod}`)
+          .sort();
+        expect(pageAll(cache, filter, limit)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps every pod present at the first page when pods come and go between pages', () => {
+    const cache = new ClusterCache(null as never);
+    const names = Array.from({ length: 30 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+    for (const n of names) cache.fold(scheduled('a', n, 'n1'));
+    const listed = pageAll(cache, {}, 4, (page) => {
+      cache.fold(scheduled('a', `p${String(page).padStart(2, '0')}x`, 'n1')); // new: may or may not be listed
+      cache.fold(removed('a', names[29 - page], 'n1')); // gone: must not be listed after it went
+    });
+    const goneBeforeListed = new Set(names.slice(22)); // removed before a page could reach them
+    for (const n of names) if (!goneBeforeListed.has(n)) expect(listed).toContain(`a/${n}`);
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(listed).toEqual([...listed].sort());
+  });
+});
