@@ -4,7 +4,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDatabase } from '@everynode/platform';
+import { createDataSource, createTestDatabase, databaseUrl, migrate, withDatabase } from '@everynode/platform';
+import type { TestDatabase } from '@everynode/platform';
 import { clusterHistory } from '../lib/cluster-history';
 import { hotspots } from '../lib/cpu-profile';
 import { writeHistory } from '../lib/log-rows';
@@ -32,20 +33,29 @@ const CLI = resolve(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
 const GOAL = 200_000;
 const LINE = /rebuilt every projection from (\d+) events in ([\d.]+) s \((\d+) events\/s\)/;
 
+/**
+ * BENCH_REPLAY_DB=<database name>: keep the log in that database and reuse it on the next run (generation
+ * takes minutes, the replay seconds), e.g. while optimising the replay. Without it, a fresh database is
+ * generated and dropped.
+ */
+async function benchDatabase(): Promise<{ db: TestDatabase; existing: number }> {
+  const name = process.env.BENCH_REPLAY_DB;
+  if (!name) return { db: await createTestDatabase('bench_replay'), existing: 0 };
+  const url = withDatabase(databaseUrl(), name);
+  await migrate(url);
+  const adminDataSource = await createDataSource({ url, poolSize: 2 });
+  const [{ n }] = await adminDataSource.query('SELECT count(*)::int AS n FROM event_log.events');
+  return {
+    existing: n,
+    db: { url, dataSource: adminDataSource, adminDataSource, drop: () => adminDataSource.destroy() },
+  };
+}
+
 export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayResult> {
-  const db = await createTestDatabase('bench_replay');
+  const { db, existing } = await benchDatabase();
   try {
-    progress(`${S}: generating a log of ${p.events.toLocaleString('en-US')} events (${p.nodes} nodes × ${p.daemonSets} DaemonSets, churn)`);
-    const t0 = performance.now();
-    let shown = 0;
-    const written = await writeHistory(db.url, 'event_log.events', clusterHistory({ events: p.events, nodes: p.nodes, daemonSets: p.daemonSets }), {
-      onProgress: (n) => {
-        if (n - shown >= p.events / 10) progress(`${S}: ${(shown = n).toLocaleString('en-US')} events written`);
-      },
-    });
-    const genRate = written / ((performance.now() - t0) / 1000);
-    record({ scenario: S, metric: 'log generation (hash-chained, INSERT)', value: Math.round(genRate), unit: 'events/s' });
-    await db.adminDataSource.query('VACUUM ANALYZE event_log.events');
+    if (existing) progress(`${S}: reusing the log of ${existing.toLocaleString('en-US')} events in ${process.env.BENCH_REPLAY_DB} (BENCH_REPLAY_DB)`);
+    const written = existing || (await generate(db, p));
 
     progress(`${S}: everynode replay over ${written.toLocaleString('en-US')} events`);
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url };
@@ -69,6 +79,22 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
   } finally {
     await db.drop();
   }
+}
+
+/** Writes the history into the bench database; returns the number of events written. */
+async function generate(db: TestDatabase, p: ReplayParams): Promise<number> {
+  progress(`${S}: generating a log of ${p.events.toLocaleString('en-US')} events (${p.nodes} nodes × ${p.daemonSets} DaemonSets, churn)`);
+  const t0 = performance.now();
+  let shown = 0;
+  const written = await writeHistory(db.url, 'event_log.events', clusterHistory({ events: p.events, nodes: p.nodes, daemonSets: p.daemonSets }), {
+    onProgress: (n) => {
+      if (n - shown >= p.events / 10) progress(`${S}: ${(shown = n).toLocaleString('en-US')} events written`);
+    },
+  });
+  const genRate = written / ((performance.now() - t0) / 1000);
+  record({ scenario: S, metric: 'log generation (hash-chained, INSERT)', value: Math.round(genRate), unit: 'events/s' });
+  await db.adminDataSource.query('VACUUM ANALYZE event_log.events');
+  return written;
 }
 
 async function profile(env: NodeJS.ProcessEnv): Promise<void> {

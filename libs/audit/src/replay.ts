@@ -1,13 +1,12 @@
 // Projections are disposable (DESIGN rule 6): rebuild every service's read models from the log with the
 // services' own fold functions, and compare them with the live tables. A difference is a bug or tampering.
 import type { RecordedEvent } from '@everynode/contracts';
-import type { EventStore } from '@everynode/event-store';
 import { DaemonSetState, evolveDaemonSet, evolveNamespace, evolveNode, initialDaemonSetState, initialNodeState, NamespaceState, NodeState } from '@everynode/read-models';
 import { emptyCluster, evolve } from '@everynode/reconciler';
 import type { ClusterState } from '@everynode/reconciler';
 import type { DataSource } from 'typeorm';
 import { canonicalJson } from '@everynode/event-store';
-import { readLog } from './log-reader';
+import { FoldEvent, streamLog } from './log-reader';
 
 /** Each projection as rows keyed by their primary key, in a comparable form. */
 export type ProjectionRows = Map<string, unknown>;
@@ -19,6 +18,15 @@ export interface Rebuilt {
 }
 
 export class ProjectionRebuild {
+  /**
+   * Events no projection here depends on: a pod's status only changes its phase and readiness in the
+   * cluster fold, and no rebuilt projection holds either (scheduler.placements is daemonset, node and
+   * template of each owned pod). They are counted, not folded, and the replay does not even read their
+   * content (libs/audit/test/replay.spec.ts checks that folding them changes no projection).
+   */
+  static readonly UNUSED_TYPES: readonly string[] = ['PodStatusChanged'];
+  private static readonly unused = new Set(ProjectionRebuild.UNUSED_TYPES);
+
   position = 0;
   events = 0;
   private readonly nodes = new Map<string, NodeState>();
@@ -26,9 +34,12 @@ export class ProjectionRebuild {
   private readonly namespaces = new Map<string, NamespaceState>();
   private cluster: ClusterState = emptyCluster();
 
-  add(event: RecordedEvent): void {
+  /** Only what a fold reads is needed (FoldEvent): the folds never look at ids, metadata or hashes. */
+  add(e: FoldEvent): void {
+    const event = e as RecordedEvent;
     this.position = event.position;
     this.events++;
+    if (ProjectionRebuild.unused.has(event.type)) return;
     const d = event.data as { name?: string; namespace?: string };
     if (event.stream.startsWith('node-')) this.nodes.set(d.name!, evolveNode(this.nodes.get(d.name!) ?? initialNodeState(), event));
     else if (event.stream.startsWith('namespace-')) this.namespaces.set(d.name!, evolveNamespace(this.namespaces.get(d.name!) ?? { version: 0, record: null }, event));
@@ -37,6 +48,12 @@ export class ProjectionRebuild {
       this.daemonSets.set(key, evolveDaemonSet(this.daemonSets.get(key) ?? initialDaemonSetState(), event));
     }
     this.cluster = evolve(this.cluster, event);
+  }
+
+  /** An event of UNUSED_TYPES, known by its position only. */
+  skip(position: number): void {
+    this.position = position;
+    this.events++;
   }
 
   result(): Rebuilt {
@@ -57,12 +74,23 @@ export class ProjectionRebuild {
   }
 }
 
-export async function rebuildProjections(store: EventStore, to?: number, onProgress?: (position: number, events: number) => void): Promise<Rebuilt> {
+/** Every projection folded from the log up to `to` (or its end), streamed (see streamLog). */
+export async function rebuildProjections(dataSource: DataSource, to?: number, onProgress?: (position: number, events: number) => void): Promise<Rebuilt> {
   const rebuild = new ProjectionRebuild();
-  for await (const page of readLog(store, { to })) {
-    for (const e of page) rebuild.add(e);
-    onProgress?.(rebuild.position, rebuild.events);
-  }
+  const progress = onProgress && (() => (rebuild.events & 0x3fff) === 0 && onProgress(rebuild.position, rebuild.events));
+  await streamLog(
+    dataSource,
+    { to, skipTypes: ProjectionRebuild.UNUSED_TYPES },
+    (e) => {
+      rebuild.add(e);
+      progress?.();
+    },
+    (position) => {
+      rebuild.skip(position);
+      progress?.();
+    },
+  );
+  onProgress?.(rebuild.position, rebuild.events);
   return rebuild.result();
 }
 

@@ -124,7 +124,7 @@ export async function replayCommand(flags: Flags): Promise<number> {
     const head = await store.headPosition();
     const to = flags.to ? await resolvePosition(ds, String(flags.to)) : head;
     const progress = new Progress('replay', to);
-    const rebuilt = await rebuildProjections(store, to, (p) => progress.update(p));
+    const rebuilt = await rebuildProjections(ds, to, (p) => progress.update(p));
     console.log(`rebuilt every projection from ${progress.finish(rebuilt.events)}, up to position ${rebuilt.position}`);
     for (const [name, rows] of Object.entries(rebuilt.projections)) console.log(`  ${name}: ${rows.size} rows`);
     if (!flags.verify) return 0;
