@@ -4,6 +4,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RecordedEvent } from '@everynode/contracts';
+import { ProjectionRebuild } from '@everynode/audit';
+import type { ProjectionRows } from '@everynode/audit';
 import { createDataSource, createTestDatabase, databaseUrl, migrate, withDatabase } from '@everynode/platform';
 import type { TestDatabase } from '@everynode/platform';
 import { clusterHistory } from '../lib/cluster-history';
@@ -26,6 +29,8 @@ export interface ReplayResult {
   seconds: number;
   rate: number;
   peakRssMiB: number;
+  /** `replay --verify`: the same rebuild, then every row compared with the live projections. */
+  verify?: { seconds: number; rate: number; peakRssMiB: number };
 }
 
 const S = 'replay';
@@ -75,24 +80,83 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
     });
     record({ scenario: S, metric: 'replay peak RSS', value: result.peakRssMiB, unit: 'MiB' });
     if (p.profile === true || (p.profile === 'below-goal' && result.rate < GOAL)) await profile(env);
+    if (await hasProjections(db)) return { ...result, verify: await verify(env, written) };
+    progress(`${S}: no live projections in this database (generated before they were written): replay --verify skipped`);
     return result;
   } finally {
     await db.drop();
   }
 }
 
-/** Writes the history into the bench database; returns the number of events written. */
+/**
+ * `replay --verify` on the same log: the rebuild (its own rate line), then every live projection read and
+ * compared row by row. The live projections are what the history's events fold to (written at generation,
+ * as the services would have), so it must find no difference.
+ */
+async function verify(env: NodeJS.ProcessEnv, written: number): Promise<NonNullable<ReplayResult['verify']>> {
+  progress(`${S}: everynode replay --verify over ${written.toLocaleString('en-US')} events`);
+  const t0 = performance.now();
+  const run = await runMeasured(process.execPath, [CLI, 'replay', '--verify'], env);
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.code !== 0 || !run.stdout.includes('every live projection equals its rebuild')) {
+    throw new Error(`everynode replay --verify exited ${run.code}:\n${run.stdout.slice(0, 3000)}\n${run.stderr.slice(-2000)}`);
+  }
+  const result = { seconds, rate: Math.round(written / seconds), peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20) };
+  record({ scenario: S, metric: 'replay --verify (rebuild, read and compare every projection; whole process)', value: Number(seconds.toFixed(2)), unit: 's' });
+  record({ scenario: S, metric: 'replay --verify rate (whole process)', value: result.rate, unit: 'events/s' });
+  record({ scenario: S, metric: 'replay --verify peak RSS', value: result.peakRssMiB, unit: 'MiB' });
+  return result;
+}
+
+async function hasProjections(db: TestDatabase): Promise<boolean> {
+  const [{ n }] = await db.adminDataSource.query('SELECT count(*)::int AS n FROM (SELECT 1 FROM scheduler.placements LIMIT 1) p');
+  return n > 0;
+}
+
+const PROJECTION_TABLES: Record<string, { columns: string; row: (key: string, value: any) => Record<string, unknown> }> = {
+  'node_registry.nodes': { columns: 'name text, version int, record jsonb', row: (k, v) => ({ name: k, ...v }) },
+  'daemonset_spec.daemonsets': {
+    columns: 'namespace text, name text, version int, record jsonb',
+    row: (k, v) => ({ namespace: k.slice(0, k.indexOf('/')), name: k.slice(k.indexOf('/') + 1), ...v }),
+  },
+  'daemonset_spec.namespaces': { columns: 'name text, version int, record jsonb', row: (k, v) => ({ name: k, ...v }) },
+  'scheduler.placements': { columns: 'pod text, daemonset text, node text, template_hash text', row: (k, v) => ({ pod: k, ...v }) },
+};
+
+/** The services' projections as they would stand after the history: its events folded in memory, then inserted. */
+async function writeProjections(db: TestDatabase, projections: Record<string, ProjectionRows>): Promise<void> {
+  for (const [table, rows] of Object.entries(projections)) {
+    const { columns, row } = PROJECTION_TABLES[table];
+    const names = columns.split(', ').map((c) => c.split(' ')[0]).join(', ');
+    const all = [...rows].map(([k, v]) => row(k, v));
+    for (let i = 0; i < all.length; i += 5000) {
+      await db.adminDataSource.query(`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${columns})`, [
+        JSON.stringify(all.slice(i, i + 5000)),
+      ]);
+    }
+  }
+}
+
+/** Writes the history (and the projections it folds to) into the bench database; returns the number of events written. */
 async function generate(db: TestDatabase, p: ReplayParams): Promise<number> {
   progress(`${S}: generating a log of ${p.events.toLocaleString('en-US')} events (${p.nodes} nodes × ${p.daemonSets} DaemonSets, churn)`);
   const t0 = performance.now();
   let shown = 0;
-  const written = await writeHistory(db.url, 'event_log.events', clusterHistory({ events: p.events, nodes: p.nodes, daemonSets: p.daemonSets }), {
+  const live = new ProjectionRebuild();
+  function* folded(history: Iterable<RecordedEvent[]>): Generator<RecordedEvent[]> {
+    for (const tx of history) {
+      for (const e of tx) live.add(e);
+      yield tx;
+    }
+  }
+  const written = await writeHistory(db.url, 'event_log.events', folded(clusterHistory({ events: p.events, nodes: p.nodes, daemonSets: p.daemonSets })), {
     onProgress: (n) => {
       if (n - shown >= p.events / 10) progress(`${S}: ${(shown = n).toLocaleString('en-US')} events written`);
     },
   });
   const genRate = written / ((performance.now() - t0) / 1000);
   record({ scenario: S, metric: 'log generation (hash-chained, INSERT)', value: Math.round(genRate), unit: 'events/s' });
+  await writeProjections(db, live.result().projections);
   await db.adminDataSource.query('VACUUM ANALYZE event_log.events');
   return written;
 }

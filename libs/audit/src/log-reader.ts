@@ -84,9 +84,10 @@ export async function streamLog(
   const params: unknown[] = [after];
   const upTo = range.to !== undefined ? ` AND position <= $${params.push(range.to)}` : '';
   const skip = range.skipTypes?.length ? new Set(range.skipTypes) : null;
-  const data = skip ? `CASE WHEN type = ANY($${params.push([...skip])}::text[]) THEN NULL ELSE data END` : 'data';
-  const text = `SELECT position, stream_version, type, stream, recorded_at, ${data} FROM event_log.events
-     WHERE position > $1${upTo} ORDER BY position`;
+  // A skipped row brings its position and type only: nothing else to send, decode or parse.
+  const unlessSkipped = skip ? ((n) => (column: string) => `CASE WHEN type = ANY($${n}::text[]) THEN NULL ELSE ${column} END`)(params.push([...skip])) : (column: string) => column;
+  const text = `SELECT position, ${['stream_version', 'type', 'stream', 'recorded_at', 'data'].map((c) => (c === 'type' ? c : unlessSkipped(c))).join(', ')}
+     FROM event_log.events WHERE position > $1${upTo} ORDER BY position`;
   const [client, release] = await driver.obtainMasterConnection();
   let count = 0;
   let failure: unknown;

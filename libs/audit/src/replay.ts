@@ -41,7 +41,9 @@ export class ProjectionRebuild {
     this.events++;
     if (ProjectionRebuild.unused.has(event.type)) return;
     const d = event.data as { name?: string; namespace?: string };
-    if (event.stream.startsWith('node-')) this.nodes.set(d.name!, evolveNode(this.nodes.get(d.name!) ?? initialNodeState(), event));
+    if (event.stream.startsWith('pod-')) {
+      // most of the log: only the cluster fold reads pod streams
+    } else if (event.stream.startsWith('node-')) this.nodes.set(d.name!, evolveNode(this.nodes.get(d.name!) ?? initialNodeState(), event));
     else if (event.stream.startsWith('namespace-')) this.namespaces.set(d.name!, evolveNamespace(this.namespaces.get(d.name!) ?? { version: 0, record: null }, event));
     else if (event.stream.startsWith('daemonset-')) {
       const key = `${d.namespace}/${d.name}`;
@@ -65,13 +67,19 @@ export class ProjectionRebuild {
       position: this.position,
       events: this.events,
       projections: {
-        'node_registry.nodes': new Map([...this.nodes].map(([k, s]) => [k, { version: s.version, record: s.node }])),
-        'daemonset_spec.daemonsets': new Map([...this.daemonSets].map(([k, s]) => [k, { version: s.version, record: s.record }])),
-        'daemonset_spec.namespaces': new Map([...this.namespaces].map(([k, s]) => [k, { version: s.version, record: s.record }])),
+        'node_registry.nodes': rows(this.nodes, (s) => ({ version: s.version, record: s.node })),
+        'daemonset_spec.daemonsets': rows(this.daemonSets, (s) => ({ version: s.version, record: s.record })),
+        'daemonset_spec.namespaces': rows(this.namespaces, (s) => ({ version: s.version, record: s.record })),
         'scheduler.placements': placements,
       },
     };
   }
+}
+
+function rows<S>(states: Map<string, S>, row: (state: S) => unknown): ProjectionRows {
+  const out: ProjectionRows = new Map();
+  for (const [key, state] of states) out.set(key, row(state));
+  return out;
 }
 
 /** Every projection folded from the log up to `to` (or its end), streamed (see streamLog). */
