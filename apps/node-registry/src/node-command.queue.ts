@@ -58,8 +58,8 @@ export class NodeCommandQueue implements OnApplicationShutdown {
       if (group && take < this.pending.length && this.pending[take].write.group === group) {
         let start = take - 1;
         while (start > 0 && this.pending[start - 1].write.group === group) start--;
-        take = start > 0 ? start : take;
-        while (take < this.pending.length && this.pending[take].write.group === group) take++;
+        if (start > 0) take = start; // the group waits for the next batch
+        else while (take < this.pending.length && this.pending[take].write.group === group) take++; // or goes alone
       }
       const batch = this.pending.splice(0, take);
       try {

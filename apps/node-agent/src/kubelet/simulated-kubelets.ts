@@ -1,6 +1,7 @@
-// Simulated kubelets, the way KWOK simulates nodes: register, then keep the leases alive with one batched
-// heartbeat per interval for all nodes of this process (in chunks of HEARTBEAT_BATCH names). A node deleted from the cluster is not re-registered,
-// and its pods are dropped here (listeners of onNodeDeleted).
+// Simulated kubelets, the way KWOK simulates nodes: register, then keep the leases alive with batched
+// heartbeats — per interval, one command per HEARTBEAT_BATCH nodes of this process (the registry renews a
+// lease in O(1), so a command costs its names). A node deleted from the cluster is not re-registered, and its
+// pods are dropped here (listeners of onNodeDeleted).
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '@everynode/contracts';
