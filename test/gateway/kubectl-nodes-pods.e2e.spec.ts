@@ -71,6 +71,12 @@ describe('kubectl, nodes and pods', () => {
     expect(wide[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
     expect(wide.slice(1).filter(Boolean).map((l) => l.split(/\s+/)[6]).sort()).toEqual(['k8s-node01', 'k8s-node02', 'k8s-node03']);
     expect((await bed.ok(['get', 'pods', '-A'])).split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    // kubectl pages with --chunk-size (limit and continue tokens): every pod once, in order, as in one page.
+    const names = (out: string) => out.trimEnd().split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+    const whole = names(await bed.ok(['get', 'pods', '-A', '--no-headers', '--chunk-size=0']));
+    expect(whole).toHaveLength(3);
+    expect(names(await bed.ok(['get', 'pods', '-A', '--no-headers', '--chunk-size=1']))).toEqual(whole);
+    expect(names(await bed.ok(['get', 'pods', '-A', '--no-headers', '-o', 'wide', '--chunk-size=2']))).toEqual(whole);
     expect(await bed.ok(['get', 'pods', '-n', 'tkr-system', '--field-selector', 'spec.nodeName=k8s-node03', '-o', 'name'])).toMatch(/^pod\/liberator-\w{5}\n$/);
     const described = await bed.ok(['describe', 'ds', 'liberator', '-n', 'tkr-system']);
     expect(described).toContain('Desired Number of Nodes Scheduled: 3');

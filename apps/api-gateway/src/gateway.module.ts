@@ -17,6 +17,7 @@ import { DaemonSetsController } from './daemonsets/daemonsets.controller';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { EventsController } from './discovery/events.controller';
 import { ReadResponder } from './http/read-responder.service';
+import { PodRows } from './pods/pod-rows';
 import { ResourceReads } from './http/resource-reads.service';
 import { NamespaceWrites } from './namespaces/namespace-writes.service';
 import { NamespacesController } from './namespaces/namespaces.controller';
@@ -89,6 +90,7 @@ export class GatewayModule {
         ClusterView,
         KubeObjects,
         ReadResponder,
+        PodRows,
         WatchService,
         ResourceReads,
         CommandRouter,

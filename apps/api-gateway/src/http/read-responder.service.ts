@@ -2,15 +2,17 @@
 // PartialObjectMetadata(List), or the plain object / `<Kind>List`.
 import { Injectable } from '@nestjs/common';
 import { failure, KubeStatusError } from '@everynode/contracts';
-import { matchesFields, matchesLabels, partialObjectMetadata, selectableFields, toTable } from '../kube';
+import { matchesFields, matchesLabels, partialObjectMetadata, POD_COLUMNS, selectableFields, toTable } from '../kube';
+import { encodeContinue, page } from '../kube/list-pages';
+import { PodRows, presentParts, type PodRow, putPartial, putTableRow } from '../pods/pod-rows';
 import { ClusterView } from '../read-model/cluster-view.service';
 import type { KindInfo, KubeObject } from '../read-model/kinds';
 import { byNamespaceAndName, KubeObjects } from '../read-model/kube-objects.service';
-import { page } from '../kube/list-pages';
-import { representation, TABLE_CONTENT_TYPE } from './accept';
+import { lowerBound, namespaceRange } from '../read-model/sorted-keys';
+import { type Representation, representation, TABLE_CONTENT_TYPE } from './accept';
 import type { HttpRequest, HttpResponse } from './http-types';
 import type { ListOptions } from './list-options';
-import { sendJson } from './respond';
+import { type ByteSink, sendJson, sendJsonStream } from './respond';
 
 export const matchesOptions = (kind: KindInfo, object: KubeObject, opts: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>) =>
   matchesLabels(opts.labelSelector, object.metadata.labels) && matchesFields(opts.fieldSelector, selectableFields(kind.kind, object));
@@ -50,14 +52,16 @@ export class ReadResponder {
   constructor(
     private readonly view: ClusterView,
     private readonly objects: KubeObjects,
+    private readonly podRows: PodRows,
   ) {}
 
   async list(req: HttpRequest, res: HttpResponse, kind: KindInfo, namespace: string | undefined, opts: ListOptions): Promise<void> {
     const first = opts.continue?.rv;
     await awaitResourceVersion(this.view, first === undefined ? opts.resourceVersion : String(first));
-    if (first !== undefined && !this.view.changesSince(first)) throw continueExpired();
+    if (first !== undefined && !this.view.canResumeFrom(first)) throw continueExpired();
     // Later pages answer with the first page's resourceVersion: a watch from it sees every change since.
     const listed = first ?? this.view.position;
+    if (kind.resource === 'pods') return this.listPods(req, res, namespace, opts, listed);
     const matching = this.objects.list(kind, namespace).filter((o) => matchesOptions(kind, o, opts));
     const { items, ...more } = page(matching, { limit: opts.limit, start: opts.continue?.start, rv: listed, compare: byNamespaceAndName });
     const metadata = { resourceVersion: String(listed), ...more };
@@ -73,6 +77,48 @@ export class ReadResponder {
     }
   }
 
+  /**
+   * Pods, the one kind that grows to 150,000 objects: keys kept in list order (a page is found by
+   * binary search, not by sorting and filtering everything), rows kept as JSON text (`PodRows`), and the
+   * answer streamed. The same bytes as the generic path (`pod-list.spec.ts` compares them).
+   */
+  private listPods(req: HttpRequest, res: HttpResponse, namespace: string | undefined, opts: ListOptions, listed: number): Promise<void> {
+    const keys = this.view.sortedPodKeys();
+    let [from, to] = namespaceRange(keys, namespace);
+    if (opts.continue) from = Math.max(from, lowerBound(keys, opts.continue.start));
+    let rows: PodRow[];
+    let more: { continue?: string; remainingItemCount?: number } = {};
+    if (!opts.labelSelector.length && !opts.fieldSelector.length) {
+      const end = opts.limit === undefined ? to : Math.min(to, from + opts.limit);
+      rows = this.podRows.rowsOf(keys, from, end, [], []);
+      if (end < to) more = { continue: encodeContinue({ rv: listed, start: keys[end - 1] }), remainingItemCount: to - end };
+    } else {
+      rows = this.podRows.rowsOf(keys, from, to, opts.labelSelector, opts.fieldSelector);
+      if (opts.limit !== undefined && rows.length > opts.limit) {
+        more = { continue: encodeContinue({ rv: listed, start: rows[opts.limit - 1].key }), remainingItemCount: rows.length - opts.limit };
+        rows = rows.slice(0, opts.limit);
+      }
+    }
+    const metadata = { resourceVersion: String(listed), ...more };
+    const rep: Representation = representation(req.headers.accept);
+    const now = Date.now();
+    const ages = new Map<number, Buffer>();
+    switch (rep) {
+      case 'table': {
+        const head = JSON.stringify({ apiVersion: 'meta.k8s.io/v1', kind: 'Table', metadata, columnDefinitions: POD_COLUMNS });
+        return sendJsonStream(res, 200, listWriter(`${head.slice(0, -1)},"rows":[`, rows, (sink, row) => putTableRow(sink, row, now, opts.includeObject, ages)), TABLE_CONTENT_TYPE);
+      }
+      case 'partial': {
+        const head = JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata });
+        return sendJsonStream(res, 200, listWriter(`${head.slice(0, -1)},"items":[`, rows, putPartial));
+      }
+      case 'json': {
+        const head = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata });
+        return sendJsonStream(res, 200, listWriter(`${head.slice(0, -1)},"items":[`, rows, (sink, row) => sink.text(JSON.stringify(presentParts(row)))));
+      }
+    }
+  }
+
   /** One object (already looked up, or returned by a write) in the asked representation. */
   object(req: HttpRequest, res: HttpResponse, kind: KindInfo, object: KubeObject, code = 200, includeObject: ListOptions['includeObject'] = 'Metadata'): void {
     switch (representation(req.headers.accept)) {
@@ -84,4 +130,24 @@ export class ReadResponder {
         return sendJson(res, code, object);
     }
   }
+}
+
+const COMMA = Buffer.from(',');
+
+/** A `fill` for `sendJsonStream`: `head`, the items separated by commas, `]}`; about 200 items a call. */
+function listWriter<T>(head: string, items: readonly T[], put: (sink: ByteSink, item: T) => void): (sink: ByteSink) => boolean {
+  let i = -1;
+  return (sink) => {
+    if (i < 0) {
+      sink.text(head);
+      i = 0;
+    }
+    for (const end = Math.min(items.length, i + 200); i < end; i++) {
+      if (i) sink.bytes(COMMA);
+      put(sink, items[i]);
+    }
+    if (i < items.length) return false;
+    sink.text(']}');
+    return true;
+  };
 }

@@ -70,7 +70,15 @@ export function page<T extends { metadata: { namespace?: string; name?: string }
   if (opts.start !== undefined) {
     const slash = opts.start.indexOf('/');
     const last = { metadata: { namespace: opts.start.slice(0, slash), name: opts.start.slice(slash + 1) } } as T;
-    rest = items.filter((item) => opts.compare(item, last) > 0);
+    // Sorted: the page starts at the first item after `last` (binary search, not a pass over all).
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (opts.compare(items[mid], last) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    rest = items.slice(lo);
   }
   if (opts.limit === undefined || rest.length <= opts.limit) return { items: [...rest] };
   const taken = rest.slice(0, opts.limit);

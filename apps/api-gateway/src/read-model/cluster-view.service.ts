@@ -17,6 +17,7 @@ import { type Change, ClusterReadModel, podKey, type StoredPod } from '@everynod
 import { GATEWAY_CONFIG } from '../config/tokens';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ChangeRing } from './change-ring';
+import { SortedKeys } from './sorted-keys';
 
 /** A pod with what its presentation needs that the pod record does not carry. */
 export interface PodSnapshot {
@@ -24,6 +25,14 @@ export interface PodSnapshot {
   /** The DaemonSet that created it (kept after an orphaning, for the template). */
   owner?: { name: string; uid: string };
   template?: PodTemplateSpec;
+}
+
+/** The records a pod's presentation is made of (see `ClusterView.podParts`). */
+export interface PodParts {
+  pod: StoredPod;
+  owner?: { readonly name: string; readonly uid: string; readonly templateKey: string };
+  template?: PodTemplateSpec;
+  node?: NodeRecord;
 }
 
 export type ChangeEntry = Change &
@@ -49,6 +58,9 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
   /** Pod templates by `namespace/daemonset#hash`: a pod shows the template it was created from. */
   private readonly templates = new Map<string, PodTemplateSpec>();
   private readonly owners = new Map<string, { name: string; uid: string; templateKey: string }>();
+  /** Every pod key in list order, kept as pods come and go (a LIST of 150,000 pods sorts nothing). */
+  private readonly podKeys = new SortedKeys(() => this.model.pods);
+  private readonly preparations: (() => Promise<void>)[] = [];
   private tail?: Tail;
   private timer?: NodeJS.Timeout;
   private caughtUp = false;
@@ -80,10 +92,16 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
       onError: (err) => this.logger.warn(`reading the event log failed, retrying: ${err.message}`),
     });
     await this.reached(head);
+    for (const prepare of this.preparations) await prepare();
     this.caughtUp = true;
     // Availability (minReadySeconds) changes with time alone, not only with events.
     this.timer = setInterval(() => this.publish(this.statusChanges()), 1000);
     this.logger.log(`read model caught up with the event log at position ${head}`);
+  }
+
+  /** Work to finish once the log is folded, before the gateway reports ready (e.g. warming caches). */
+  beforeReady(prepare: () => Promise<void>): void {
+    this.preparations.push(prepare);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -126,6 +144,11 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
   /** Resolves once everything committed to the log so far is folded (read-your-writes). */
   async waitForHead(): Promise<void> {
     await this.waitFor(await this.store.headPosition());
+  }
+
+  /** Whether the changes after `position` are all still in the watch cache (a continue token from it is good). */
+  canResumeFrom(position: number): boolean {
+    return position >= this.ring.oldestResumable;
   }
 
   /** The changes after `position`, oldest first; null when some were already evicted (too old). */
@@ -177,7 +200,13 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     return this.podSnapshot(podKey(namespace, name));
   }
 
-  private podSnapshot(key: string): PodSnapshot | undefined {
+  /** Every pod's key (`namespace/name`) in list order; shared until the next fold, not to be modified. */
+  sortedPodKeys(): readonly string[] {
+    return this.podKeys.keys();
+  }
+
+  /** The pod under `key` (from `sortedPodKeys`), as `pod()` gives it. */
+  podSnapshot(key: string): PodSnapshot | undefined {
     const pod = this.model.pods.get(key);
     if (!pod) return undefined;
     const owner = this.owners.get(key);
@@ -187,12 +216,27 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     };
   }
 
+  /**
+   * What the pod under `key` is presented from, by identity (records are replaced, never changed in
+   * place): equal parts present the same object, so a rendering of them can be kept.
+   */
+  podParts(key: string): PodParts | undefined {
+    const pod = this.model.pods.get(key);
+    if (!pod) return undefined;
+    const owner = this.owners.get(key);
+    return { pod, owner, template: owner && this.templates.get(owner.templateKey), node: this.node(pod.node) };
+  }
+
   private fold(events: RecordedEvent[]): void {
     const entries: ChangeEntry[] = [];
     for (const event of events) {
       const last = REMOVALS.has(event.type) ? this.lastState(event) : undefined;
       this.remember(event);
       for (const change of this.model.apply(event)) {
+        if (change.resource === 'pods') {
+          if (change.type === 'ADDED') this.podKeys.add(change.key);
+          else if (change.type === 'DELETED') this.podKeys.remove(change.key);
+        }
         const entry = this.entry(change, last);
         if (entry) entries.push(entry);
       }

@@ -7,9 +7,11 @@ import { presentPod } from '../pods/pod.presenter';
 import { type ChangeEntry, ClusterView, type PodSnapshot } from './cluster-view.service';
 import type { KindInfo, KubeObject } from './kinds';
 
-/** The order of every list (and so of its pages). */
+/** The order of every list (and so of its pages): etcd's, by namespace then name, byte-wise (see `compareKeys`). */
 export const byNamespaceAndName = (a: KubeObject, b: KubeObject) =>
-  (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  compareText(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compareText(a.metadata.name ?? '', b.metadata.name ?? '');
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 @Injectable()
 export class KubeObjects {

@@ -22,6 +22,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export const tooOld = (rv: number, oldest: number) =>
   new KubeStatusError(failure(410, 'Expired', `too old resource version: ${rv} (${oldest})`));
 
+interface BatchMemo {
+  objects: (KubeObject | undefined)[];
+  lines: Map<string, (string | undefined)[]>;
+}
+
 interface Event {
   type: WatchEventType;
   object: KubeObject;
@@ -31,6 +36,7 @@ interface Event {
 export class WatchService {
   private readonly logger = new Logger('Watch');
   private open = 0;
+  private readonly memos = new WeakMap<ChangeEntry[], BatchMemo>();
 
   constructor(
     private readonly view: ClusterView,
@@ -83,8 +89,23 @@ export class WatchService {
         close();
       }
     };
+    const memoKey = `${rep}|${opts.includeObject}`;
     const unsubscribe = this.view.subscribe((entries) => {
-      for (const e of this.eventsOf(entries, kind, wanted)) write(line(e));
+      // Every watcher gets the same batch: each change is presented and rendered once for all of them,
+      // and a watcher's share of the batch goes out in one write.
+      const memo = this.memoOf(entries);
+      let text = '';
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        if (entry.resource !== kind.resource) continue;
+        let object = memo.objects[i];
+        if (!object) object = memo.objects[i] = this.objects.fromEntry(entry);
+        if (!wanted(object)) continue;
+        let lines = memo.lines.get(memoKey);
+        if (!lines) memo.lines.set(memoKey, (lines = []));
+        text += lines[i] ??= line({ type: entry.type, object });
+      }
+      if (text) write(text);
     });
     if (initial.length) write(initial.map(line).join(''));
 
@@ -102,6 +123,13 @@ export class WatchService {
     req.on('close', close);
     res.on('close', close);
     res.on('error', close);
+  }
+
+  /** What the watchers of one batch share: the objects presented, the lines rendered (per representation). */
+  private memoOf(entries: ChangeEntry[]): BatchMemo {
+    let memo = this.memos.get(entries);
+    if (!memo) this.memos.set(entries, (memo = { objects: [], lines: new Map() }));
+    return memo;
   }
 
   private eventsOf(entries: ChangeEntry[], kind: KindInfo, wanted: (o: KubeObject) => boolean): Event[] {
