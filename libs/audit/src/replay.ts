@@ -129,20 +129,47 @@ export function diffProjections(live: Record<string, ProjectionRows>, rebuilt: R
   for (const projection of Object.keys(rebuilt)) {
     const a = live[projection] ?? new Map();
     const b = rebuilt[projection];
-    for (const key of new Set([...a.keys(), ...b.keys()])) {
-      const l = a.get(key);
-      const r = b.get(key);
-      if (canonicalJson(l ?? null) !== canonicalJson(r ?? null)) diffs.push({ projection, key, live: l ?? null, rebuilt: r ?? null });
-    }
+    const compare = (key: string, l: unknown, r: unknown) => {
+      if (!sameJson(l ?? null, r ?? null)) diffs.push({ projection, key, live: l ?? null, rebuilt: r ?? null });
+    };
+    for (const [key, r] of b) compare(key, a.get(key), r);
+    for (const [key, l] of a) if (!b.has(key)) compare(key, l, undefined);
   }
   return diffs.sort((x, y) => (x.projection + x.key).localeCompare(y.projection + y.key));
+}
+
+/** canonicalJson(a) === canonicalJson(b), without serializing the (usual) rows that are plainly equal. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return plainlyEqual(a, b) || canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * True only when both sides certainly serialize alike: identical primitives, or arrays / plain objects (keys
+ * in any order, as jsonb reorders them) whose members are plainly equal. Anything else (NaN, toJSON,
+ * an undefined member on one side only, …) answers false and is left to canonicalJson.
+ */
+function plainlyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!plainlyEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || typeof (a as { toJSON?: unknown }).toJSON === 'function' || typeof (b as { toJSON?: unknown }).toJSON === 'function') return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key) || !plainlyEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /** "node_registry.nodes k8s-node01: record.labels.color: live "green", rebuilt "blue"" */
 export function formatDiff(d: ProjectionDiff): string {
   const lines: string[] = [];
   const walk = (path: string, l: unknown, r: unknown) => {
-    if (canonicalJson(l ?? null) === canonicalJson(r ?? null)) return;
+    if (sameJson(l ?? null, r ?? null)) return;
     if (l && r && typeof l === 'object' && typeof r === 'object' && !Array.isArray(l) && !Array.isArray(r)) {
       for (const k of new Set([...Object.keys(l), ...Object.keys(r)])) walk(path ? `${path}.${k}` : k, (l as any)[k], (r as any)[k]);
       return;

@@ -1,10 +1,12 @@
 // The replay folds only what its projections depend on: it skips the event types in
 // ProjectionRebuild.UNUSED_TYPES (it does not even read their content). This proves that folding them
 // would change no rebuilt projection, on a history with every pod event the scheduler writes.
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@everynode/contracts';
 import { podStream } from '@everynode/contracts';
-import { ProjectionRebuild } from '@everynode/audit';
+import { diffProjections, ProjectionRebuild, sameJson } from '@everynode/audit';
+import { canonicalJson } from '@everynode/event-store';
 import { emptyCluster, evolve } from '@everynode/reconciler';
 import { clusterHistory } from '../../../bench/lib/cluster-history';
 
@@ -52,5 +54,36 @@ describe('ProjectionRebuild', () => {
     const skipping = new ProjectionRebuild();
     for (const e of events) (ProjectionRebuild.UNUSED_TYPES.includes(e.type) ? skipping.skip(e.position) : skipping.add(e));
     expect(skipping.result()).toEqual(result);
+  });
+});
+
+describe('sameJson (how the diff compares rows)', () => {
+  /** The same value with object keys in another order, as a jsonb round trip gives them back. */
+  const reordered = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(reordered) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reordered(x)])) : v;
+
+  it('answers exactly what comparing canonicalJson does', () => {
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: false }), fc.anything(), (a, b) => {
+        expect(sameJson(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+        expect(sameJson(a, reordered(a))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson([undefined], [null])).toBe(true);
+    expect(sameJson({ n: NaN }, { n: null })).toBe(true);
+    expect(sameJson({ t: new Date(0) }, { t: '1970-01-01T00:00:00.000Z' })).toBe(true);
+    expect(sameJson({ labels: { color: 'forged' } }, { labels: {} })).toBe(false);
+  });
+
+  it('names every row that differs, is missing or is extra', () => {
+    const live = { t: new Map<string, unknown>([['same', { x: 1, y: [1, 2] }], ['changed', { x: 1 }], ['extra', { x: 3 }]]) };
+    const rebuilt = { t: new Map<string, unknown>([['same', { y: [1, 2], x: 1 }], ['changed', { x: 2 }], ['missing', { x: 4 }]]) };
+    expect(diffProjections(live, rebuilt).map((d) => [d.key, d.live, d.rebuilt])).toEqual([
+      ['changed', { x: 1 }, { x: 2 }],
+      ['extra', { x: 3 }, null],
+      ['missing', null, { x: 4 }],
+    ]);
   });
 });
