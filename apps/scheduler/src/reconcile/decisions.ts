@@ -64,7 +64,7 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
     NodeLeft: [`node:${action.node}`],
     DaemonSetDeleted: [`ds:${action.daemonSet}`],
     Updated: [`ds:${action.daemonSet}`],
-    Duplicate: [`pod:${action.pod}`],
+    Duplicate: [`node:${action.node}`, `ds:${action.daemonSet}`],
     Failed: [`pod:${action.pod}`],
   };
   const data: PodRemoved = {
