@@ -79,6 +79,8 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
       ...(limits ? { ratio: { of: 'lean log read', value: result.rate / limits.leanRead } } : {}),
     });
     record({ scenario: S, metric: 'replay peak RSS', value: result.peakRssMiB, unit: 'MiB' });
+    const cpu = cpuSeconds(run.stderr);
+    if (cpu !== undefined) record({ scenario: S, metric: 'replay CPU time (whole CLI process, start-up included; user+sys)', value: cpu, unit: 's' });
     if (p.profile === true || (p.profile === 'below-goal' && result.rate < GOAL)) await profile(env);
     if (await hasProjections(db)) return { ...result, verify: await verify(env, written) };
     progress(`${S}: no live projections in this database (generated before they were written): replay --verify skipped`);
@@ -106,6 +108,13 @@ async function verify(env: NodeJS.ProcessEnv, written: number): Promise<NonNulla
   record({ scenario: S, metric: 'replay --verify rate (whole process)', value: result.rate, unit: 'events/s' });
   record({ scenario: S, metric: 'replay --verify peak RSS', value: result.peakRssMiB, unit: 'MiB' });
   return result;
+}
+
+/** User + system CPU seconds from GNU time's report (stderr), when the machine has it: a figure that load distorts less than wall time. */
+function cpuSeconds(stderr: string): number | undefined {
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  return user && sys ? Number((Number(user[1]) + Number(sys[1])).toFixed(2)) : undefined;
 }
 
 async function hasProjections(db: TestDatabase): Promise<boolean> {

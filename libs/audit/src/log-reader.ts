@@ -67,9 +67,9 @@ export interface StreamRange extends Pick<LogRange, 'after' | 'to'> {
  * Every event of the range, in order, handed to `onEvent` as its row arrives: one query streamed to the end
  * (one snapshot), so PostgreSQL produces rows on its core while this process folds them on its own, and no
  * page of rows is ever held (they die young: cheap for the garbage collector). Only the columns a fold reads
- * come back, as text: no pg row objects or Dates; `data` is JSON.parse'd like pg does for jsonb, and
- * `recorded_at` is converted by pg's own parser once per transaction (its events share it). `onEvent` must
- * not keep the event object past the call unless it owns it. Returns the number of events.
+ * come back, as text: no pg row objects or Dates; `data` is JSON.parse'd as pg does for jsonb, and
+ * `recorded_at` is converted by pg's own parser once per transaction (its events share it). Returns the
+ * number of events (skipped ones included).
  */
 export async function streamLog(
   dataSource: DataSource,
@@ -77,49 +77,94 @@ export async function streamLog(
   onEvent: (event: FoldEvent) => void,
   onSkipped?: (position: number, type: string) => void,
 ): Promise<number> {
-  const after = range.after ?? 0;
-  const driver = dataSource.driver as unknown as PgDriver;
-  const pg = driver.postgres;
-  const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date;
-  const params: unknown[] = [after];
+  const params: unknown[] = [range.after ?? 0];
   const upTo = range.to !== undefined ? ` AND position <= $${params.push(range.to)}` : '';
   const skip = range.skipTypes?.length ? new Set(range.skipTypes) : null;
   // A skipped row brings its position and type only: nothing else to send, decode or parse.
   const unlessSkipped = skip ? ((n) => (column: string) => `CASE WHEN type = ANY($${n}::text[]) THEN NULL ELSE ${column} END`)(params.push([...skip])) : (column: string) => column;
-  const text = `SELECT position, ${['stream_version', 'type', 'stream', 'recorded_at', 'data'].map((c) => (c === 'type' ? c : unlessSkipped(c))).join(', ')}
+  const text = `SELECT position, type, ${['stream_version', 'stream', 'recorded_at', 'data'].map(unlessSkipped).join(', ')}
      FROM event_log.events WHERE position > $1${upTo} ORDER BY position`;
-  const [client, release] = await driver.obtainMasterConnection();
-  let count = 0;
-  let failure: unknown;
+  return streamRows(dataSource, text, params, (fields, isoTime) => {
+    if (skip?.has(fields[1]!)) onSkipped?.(Number(fields[0]), fields[1]!);
+    else {
+      onEvent({
+        position: Number(fields[0]),
+        type: fields[1]!,
+        streamVersion: Number(fields[2]),
+        stream: fields[3]!,
+        recordedAt: isoTime(fields[4]!),
+        data: JSON.parse(fields[5]!),
+      });
+    }
+  });
+}
+
+/**
+ * Like streamLog, with every column: the events exactly as EventStore reads them (the same members in the
+ * same order), for the hash chain and exports.
+ */
+export async function streamEvents(dataSource: DataSource, range: Pick<LogRange, 'after' | 'to'>, onEvent: (event: RecordedEvent) => void): Promise<number> {
+  const params: unknown[] = [range.after ?? 0];
+  const upTo = range.to !== undefined ? ` AND position <= $${params.push(range.to)}` : '';
+  const text = `SELECT position, event_id, stream, stream_version, type, data, metadata, recorded_at, hash, prev_hash
+     FROM event_log.events WHERE position > $1${upTo} ORDER BY position`;
+  return streamRows(dataSource, text, params, (f, isoTime) =>
+    onEvent({
+      position: Number(f[0]),
+      eventId: f[1]!,
+      stream: f[2]!,
+      streamVersion: Number(f[3]),
+      type: f[4]!,
+      data: JSON.parse(f[5]!),
+      metadata: JSON.parse(f[6]!),
+      recordedAt: isoTime(f[7]!),
+      hash: f[8]!,
+      prevHash: f[9]!,
+    }),
+  );
+}
+
+/** Runs one query on a pooled connection of `dataSource`, handing each row's text fields to `onRow` as it arrives. */
+async function streamRows(
+  dataSource: DataSource,
+  text: string,
+  params: unknown[],
+  onRow: (fields: (string | null)[], isoTime: (timestamptz: string) => string) => void,
+): Promise<number> {
+  const driver = dataSource.driver as unknown as PgDriver;
+  const pg = driver.postgres;
+  const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date;
   let lastStamp = '';
   let lastIso = '';
+  /** As pg parses timestamptz, then toISOString; one transaction's events share the value, so keep the last. */
+  const isoTime = (stamp: string) => {
+    if (stamp !== lastStamp) {
+      lastIso = parseTimestamp(stamp).toISOString();
+      lastStamp = stamp;
+    }
+    return lastIso;
+  };
+  const [client, releaseClient] = await driver.obtainMasterConnection();
+  let release = releaseClient;
+  let count = 0;
+  let failure: unknown;
   try {
     await new Promise<void>((resolve, reject) => {
-      const query = new pg.Query({ text, values: params }, (err) => (err ? reject(err) : failure ? reject(failure) : resolve()));
+      const query = new pg.Query({ text, values: params }, (err) => {
+        if (err) {
+          release(err); // a broken connection leaves the pool
+          release = () => undefined;
+          reject(err);
+        } else if (failure) reject(failure);
+        else resolve();
+      });
       query.handleDataRow = ({ fields }) => {
         if (failure) return;
         try {
-          if (skip?.has(fields[2]!)) {
-            onSkipped?.(Number(fields[0]), fields[2]!);
-            count++;
-            return;
-          }
-          const stamp = fields[4]!;
-          if (stamp !== lastStamp) {
-            lastIso = parseTimestamp(stamp).toISOString();
-            lastStamp = stamp;
-          }
-          onEvent({
-            position: Number(fields[0]),
-            streamVersion: Number(fields[1]),
-            type: fields[2]!,
-            stream: fields[3]!,
-            recordedAt: lastIso,
-            data: JSON.parse(fields[5]!),
-          });
+          onRow(fields, isoTime);
           count++;
         } catch (error) {
-          failure = error; // the rest of the rows are skipped; the query still ends cleanly
+          failure = error; // the remaining rows are ignored; the query still ends cleanly
         }
       };
       client.query(query);
