@@ -81,7 +81,8 @@ export async function streamLog(
   const upTo = range.to !== undefined ? ` AND position <= $${params.push(range.to)}` : '';
   const skip = range.skipTypes?.length ? new Set(range.skipTypes) : null;
   // A skipped row brings its position and type only: nothing else to send, decode or parse.
-  const unlessSkipped = skip ? ((n) => (column: string) => `CASE WHEN type = ANY($${n}::text[]) THEN NULL ELSE ${column} END`)(params.push([...skip])) : (column: string) => column;
+  const skipped = skip && `type IN (${[...skip].map((t) => `$${params.push(t)}`).join(', ')})`; // cheaper per row than = ANY(array)
+  const unlessSkipped = (column: string) => (skipped ? `CASE WHEN ${skipped} THEN NULL ELSE ${column} END` : column);
   const text = `SELECT position, type, ${['stream_version', 'stream', 'recorded_at', 'data'].map(unlessSkipped).join(', ')}
      FROM event_log.events WHERE position > $1${upTo} ORDER BY position`;
   return streamRows(dataSource, text, params, (fields, isoTime) => {
