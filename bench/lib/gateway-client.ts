@@ -36,7 +36,21 @@ export class GatewayClient {
     this.agent = new Agent({ keepAlive: true, maxSockets: Infinity, ca: this.ca });
   }
 
-  get(path: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<Answer> {
+  /**
+   * A GET, timed from request to the last byte. A kept-alive socket the server closed meanwhile (its
+   * keepAliveTimeout passed while this process was busy, e.g. parsing a 90 MiB answer) fails at once
+   * with ECONNRESET: then the GET is sent again on a new socket, as Node's documentation advises.
+   */
+  async get(path: string, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<Answer> {
+    try {
+      return await this.getOnce(path, headers, timeoutMs);
+    } catch (error) {
+      if (!(error as { reusedSocket?: boolean }).reusedSocket) throw error;
+      return this.getOnce(path, headers, timeoutMs);
+    }
+  }
+
+  private getOnce(path: string, headers: Record<string, string>, timeoutMs: number): Promise<Answer> {
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: this.port, path, agent: this.agent, headers: { Authorization: `Bearer ${this.token}`, ...headers }, timeout: timeoutMs }, (res) => {
@@ -48,7 +62,10 @@ export class GatewayClient {
         });
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && error.code === 'ECONNRESET';
+        reject(stale ? Object.assign(error, { reusedSocket: true }) : error);
+      });
       req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
       req.end();
     });

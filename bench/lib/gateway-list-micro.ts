@@ -10,7 +10,6 @@ import { ClusterView } from '../../apps/api-gateway/src/read-model/cluster-view.
 import { KubeObjects } from '../../apps/api-gateway/src/read-model/kube-objects.service';
 import { ReadResponder } from '../../apps/api-gateway/src/http/read-responder.service';
 import { parseListOptions } from '../../apps/api-gateway/src/http/list-options';
-import { PodRows } from '../../apps/api-gateway/src/pods/pod-rows';
 import { KINDS } from '../../apps/api-gateway/src/read-model/kinds';
 import type { HttpRequest, HttpResponse } from '../../apps/api-gateway/src/http/http-types';
 import { EventEmitter } from 'node:events';
@@ -46,7 +45,17 @@ async function main() {
   }
   console.log(`folded ${view.model.pods.size} pods at position ${view.position} in ${((performance.now() - t0) / 1000).toFixed(1)} s; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
   const objects = new KubeObjects(view);
-  const responder = new ReadResponder(view, objects, new PodRows(view));
+  let podRows: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PodRows } = require('../../apps/api-gateway/src/pods/pod-rows') as { PodRows: new (v: ClusterView) => unknown };
+    podRows = new PodRows(view);
+    await (podRows as { warm(): Promise<void> }).warm();
+  } catch {
+    podRows = undefined; // the code before PodRows
+  }
+  const responder = new (ReadResponder as unknown as new (...args: unknown[]) => ReadResponder)(view, objects, podRows);
+  if (process.env.HTTPS) return serveAndMeasure(responder);
 
   const list = async (query: string, accept: string) => {
     const req = { headers: { accept }, originalUrl: `/api/v1/pods?${query}` } as unknown as HttpRequest;
@@ -94,6 +103,47 @@ async function main() {
     console.log(`PodList, all: ${(res.bytes / 2 ** 20).toFixed(1)} MiB in ${ms.toFixed(0)} ms (cpu ${cpu.toFixed(0)} ms)`);
   }
   console.log(`heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+}
+
+/** The list over HTTPS (TLS on both ends), measured by a client in another process: as the bench's client sees it. */
+async function serveAndMeasure(responder: ReadResponder) {
+  const { createServer } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const server = createServer({ key: readFileSync(process.env.HTTPS_KEY!), cert: readFileSync(process.env.HTTPS_CERT!) }, (req, res) => {
+    const query = req.url!.includes('?') ? req.url!.slice(req.url!.indexOf('?') + 1) : '';
+    (req as unknown as { originalUrl: string }).originalUrl = req.url!;
+    const t0 = performance.now();
+    const cpu = process.cpuUsage();
+    if (!query) res.on('finish', () => { const u = process.cpuUsage(cpu); console.log(`  server: ${(performance.now() - t0).toFixed(0)} ms, cpu ${((u.user + u.system) / 1000).toFixed(0)} ms`); });
+    responder.list(req as unknown as HttpRequest, res, KINDS.pods, undefined, parseListOptions(new URLSearchParams(query), 'Pod')).catch((e) => {
+      res.statusCode = 500;
+      res.end(String(e));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const client = `
+    const https = require('node:https');
+    const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+    const get = (path) => new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      https.get({ host: '127.0.0.1', port: ${port}, path, agent, headers: { Accept: '${TABLE}' } }, (res) => {
+        const chunks = []; res.on('data', (c) => chunks.push(c)); res.on('end', () => resolve({ ms: performance.now() - t0, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    (async () => {
+      for (let i = 0; i < ${runs}; i++) { const a = await get('/api/v1/pods'); console.log('https table, all: ' + (a.body.length / 2 ** 20).toFixed(1) + ' MiB in ' + a.ms.toFixed(0) + ' ms'); }
+      for (let pass = 0; pass < ${process.env.PAGES === '0' ? 0 : 2}; pass++) {
+        let token = '', pages = [], rows = 0; const t0 = performance.now();
+        do { const a = await get('/api/v1/pods?limit=500' + (token ? '&continue=' + encodeURIComponent(token) : '')); pages.push(a.ms); const t = JSON.parse(a.body); rows += t.rows.length; token = t.metadata.continue || ''; } while (token && pages.length < ${Number(process.env.MAXPAGES) || 1e9});
+        pages.sort((a, b) => a - b);
+        console.log('https pages of 500: ' + rows + ' rows in ' + pages.length + ' pages, ' + (performance.now() - t0).toFixed(0) + ' ms in all; page p50 ' + pages[pages.length >> 1].toFixed(1) + ' ms, p99 ' + pages[Math.floor(pages.length * 0.99)].toFixed(1) + ' ms');
+      }
+      agent.destroy();
+    })();`;
+  await new Promise<void>((resolve) => spawn(process.execPath, ['-e', client], { stdio: 'inherit' }).on('exit', () => resolve()));
+  server.close();
 }
 
 main().catch((e) => {

@@ -79,7 +79,7 @@ export class ReadResponder {
 
   /**
    * Pods, the one kind that grows to 150,000 objects: keys kept in list order (a page is found by
-   * binary search, not by sorting and filtering everything), rows kept as JSON text (`PodRows`), and the
+   * binary search, not by sorting and filtering everything), rows kept as JSON bytes (`PodRows`), and the
    * answer streamed. The same bytes as the generic path (`pod-list.spec.ts` compares them).
    */
   private listPods(req: HttpRequest, res: HttpResponse, namespace: string | undefined, opts: ListOptions, listed: number): Promise<void> {

@@ -16,9 +16,25 @@ export function sendJson(res: HttpResponse, code: number, body: unknown, content
 /** About this many bytes go to the socket at a time when a body is streamed. */
 const CHUNK_BYTES = 256 * 1024;
 
+/**
+ * Chunk buffers the socket is done with, for the next chunks: a 90 MiB answer then churns no external
+ * memory (whose growth makes V8 run full collections of the whole heap in the middle of the answer).
+ */
+const spareChunks: Buffer[] = [];
+const MAX_SPARE_CHUNKS = 64;
+
+const newChunk = () => spareChunks.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+
+/** Gives back a chunk once written (its write callback ran): the socket holds no reference to it any more. */
+export function recycleChunk(chunk: Buffer): void {
+  if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES && spareChunks.length < MAX_SPARE_CHUNKS) {
+    spareChunks.push(Buffer.from(chunk.buffer, 0, CHUNK_BYTES));
+  }
+}
+
 /** Where a streamed body is assembled: bytes copied into chunks of about CHUNK_BYTES. */
 export class ByteSink {
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private chunk = newChunk();
   private used = 0;
   private done: Buffer[] = [];
   private size = 0;
@@ -45,8 +61,10 @@ export class ByteSink {
   /** What was put since the last call. */
   take(): Buffer[] {
     const out = this.done;
-    if (this.used) out.push(this.chunk.subarray(0, this.used));
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    if (this.used) {
+      out.push(this.chunk.subarray(0, this.used));
+      this.chunk = newChunk();
+    }
     this.used = 0;
     this.done = [];
     this.size = 0;
@@ -59,7 +77,7 @@ export class ByteSink {
       this.done.push(this.chunk.subarray(0, this.used));
       this.size += this.used;
     }
-    this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, n));
+    this.chunk = n <= CHUNK_BYTES ? newChunk() : Buffer.allocUnsafe(n);
     this.used = 0;
   }
 }
@@ -97,7 +115,7 @@ export async function sendJsonStream(res: HttpResponse, code: number, fill: (sin
       let more = true;
       for (const chunk of part.chunks) {
         if (gone || res.destroyed) return;
-        more = res.write(chunk);
+        more = res.write(chunk, (error) => error || recycleChunk(chunk));
       }
       if (part.done) break;
       if (!more && !gone) {

@@ -57,10 +57,11 @@ export class PodRows {
 
   /** The row of the pod under `key`, rendered again only if something it shows changed. */
   row(key: string): PodRow | undefined {
+    const known = this.rows.get(key);
+    // The common case (nothing changed) allocates nothing: a list of 150,000 pods leaves no garbage.
+    if (known && this.view.podIsMadeOf(key, known)) return known;
     const parts = this.view.podParts(key);
     if (!parts) return undefined;
-    const known = this.rows.get(key);
-    if (known && known.pod === parts.pod && known.owner === parts.owner && known.template === parts.template && known.node === parts.node) return known;
     const row = renderRow(key, parts);
     this.rows.set(key, row);
     return row;

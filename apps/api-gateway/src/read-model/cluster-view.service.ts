@@ -92,7 +92,9 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
       onError: (err) => this.logger.warn(`reading the event log failed, retrying: ${err.message}`),
     });
     await this.reached(head);
-    for (const prepare of this.preparations) await prepare();
+    for (const prepare of this.preparations) {
+      await prepare().catch((err: Error) => this.logger.warn(`preparing to serve failed (serving anyway): ${err.message}`));
+    }
     this.caughtUp = true;
     // Availability (minReadySeconds) changes with time alone, not only with events.
     this.timer = setInterval(() => this.publish(this.statusChanges()), 1000);
@@ -214,6 +216,14 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
       pod,
       ...(owner ? { owner: { name: owner.name, uid: owner.uid }, template: this.templates.get(owner.templateKey) } : {}),
     };
+  }
+
+  /** Whether the pod under `key` is (still) made of exactly `parts`: as `podParts` would compare, without allocating. */
+  podIsMadeOf(key: string, parts: PodParts): boolean {
+    const pod = this.model.pods.get(key);
+    if (!pod || pod !== parts.pod) return false;
+    const owner = this.owners.get(key);
+    return owner === parts.owner && (owner && this.templates.get(owner.templateKey)) === parts.template && this.node(pod.node) === parts.node;
   }
 
   /**
