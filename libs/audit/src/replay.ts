@@ -58,6 +58,19 @@ export class ProjectionRebuild {
     this.events++;
   }
 
+  /** How many rows each projection of `result()` has, without building them. */
+  rowCounts(): Record<string, number> {
+    let placements = 0;
+    for (const p of this.cluster.pods.values()) if (p.daemonSet) placements++;
+    return {
+      'node_registry.nodes': this.nodes.size,
+      'daemonset_spec.daemonsets': this.daemonSets.size,
+      'daemonset_spec.namespaces': this.namespaces.size,
+      'scheduler.placements': placements,
+    };
+  }
+
+  /** Every projection as rows, as `readLiveProjections` reads the live ones. */
   result(): Rebuilt {
     const placements: ProjectionRows = new Map();
     for (const p of this.cluster.pods.values()) {
@@ -82,8 +95,8 @@ function rows<S>(states: Map<string, S>, row: (state: S) => unknown): Projection
   return out;
 }
 
-/** Every projection folded from the log up to `to` (or its end), streamed (see streamLog). */
-export async function rebuildProjections(dataSource: DataSource, to?: number, onProgress?: (position: number, events: number) => void): Promise<Rebuilt> {
+/** Every projection folded from the log up to `to` (or its end), streamed (see streamLog); `result()` gives the rows. */
+export async function rebuildProjections(dataSource: DataSource, to?: number, onProgress?: (position: number, events: number) => void): Promise<ProjectionRebuild> {
   const rebuild = new ProjectionRebuild();
   const progress = onProgress && (() => (rebuild.events & 0x3fff) === 0 && onProgress(rebuild.position, rebuild.events));
   await streamLog(
@@ -99,7 +112,7 @@ export async function rebuildProjections(dataSource: DataSource, to?: number, on
     },
   );
   onProgress?.(rebuild.position, rebuild.events);
-  return rebuild.result();
+  return rebuild;
 }
 
 /** The live tables, read in the same shape as `Rebuilt.projections`. */

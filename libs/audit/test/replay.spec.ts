@@ -38,6 +38,7 @@ describe('ProjectionRebuild', () => {
     for (const e of events) rebuild.add(e);
     const result = rebuild.result();
     expect(result.events).toBe(events.length);
+    expect(rebuild.rowCounts()).toEqual(Object.fromEntries(Object.entries(result.projections).map(([name, rows]) => [name, rows.size])));
     expect(result.position).toBe(events[events.length - 1].position);
 
     // The same placements from the cluster fold of every event, the skipped types included.
