@@ -53,7 +53,7 @@ function sortedCopy(value: unknown): unknown {
   }
   if (same) return value;
   keys.sort();
-  const copy: Record<string, unknown> = {};
+  const copy: Record<string, unknown> = Object.create(null); // an own "__proto__" key stays a key
   for (const key of keys) copy[key] = sortedCopy(record[key]);
   return copy;
 }

@@ -1,6 +1,7 @@
 export { EventStore, APPEND_LOCK_KEY } from './event-store';
 export type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 export type { Tail, TailOptions } from './tail';
+export type { LogHead, PreparedAppend } from './append-plan';
 export { WrongExpectedVersionError, DuplicateEventIdError } from './errors';
 export { canonicalJson, computeEventHash, GENESIS_HASH, type HashedContent } from './hash';
 export { markProcessed, processedEventsTableSql } from './inbox';

@@ -5,6 +5,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { DaemonSetDeleted, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
+import type { LogHead } from '@everynode/event-store';
 import { ClusterReadModel } from '@everynode/read-models';
 import type { StoredPod } from '@everynode/read-models';
 import type { ClusterState } from '@everynode/reconciler';
@@ -55,6 +56,7 @@ export class ClusterCache {
   /** Pod keys in sorted order as of `sortedAt` (a count of pods added and removed): see podPage. */
   private sortedKeys: string[] = [];
   private readonly strings = new Map<string, string>();
+  private lastFolded: LogHead | null = null;
   private sortedAt = -1;
   private membership = 0;
   /** Pods of DaemonSets deleted with propagationPolicy Orphan whose PodOrphaned is not in the log yet. */
@@ -76,11 +78,17 @@ export class ClusterCache {
     return this.model.position;
   }
 
-  /** Reads and folds every event after the last one seen. Returns how many were folded. */
-  async catchUp(): Promise<number> {
+  /** The last event folded, as an append planned before the log lock assumes the log's head to be. */
+  get head(): LogHead | null {
+    return this.lastFolded;
+  }
+
+  /** Reads and folds every event after the last one seen (up to `to`, when given). Returns how many were folded. */
+  async catchUp(to?: number): Promise<number> {
     let folded = 0;
     for (;;) {
-      const batch = await this.store.readAll({ after: this.position, limit: 5000 });
+      if (to !== undefined && this.position >= to) return folded;
+      const batch = await this.store.readAll({ after: this.position, limit: 5000, to });
       for (const event of batch) this.fold(event);
       folded += batch.length;
       if (batch.length < 5000) return folded;
@@ -88,14 +96,15 @@ export class ClusterCache {
   }
 
   /**
-   * Folds events this process just appended, saving the read-back — but only when they directly follow
-   * what was folded; otherwise other writers' events come first and the next catchUp reads them all.
+   * Folds events this process just appended (one transaction: consecutive positions) without reading them
+   * back: only what others appended before them is read. Placing 150,000 pods otherwise meant reading
+   * every one of them back whenever a status report had slipped in between.
    */
-  foldOwn(events: RecordedEvent[]): void {
+  async foldAppended(events: RecordedEvent[]): Promise<void> {
+    if (!events.length) return;
     const sorted = [...events].sort((a, b) => a.position - b.position);
-    if (!sorted.length || sorted[0].position !== this.position + 1) return;
-    for (let i = 1; i < sorted.length; i++) if (sorted[i].position !== sorted[i - 1].position + 1) return;
-    for (const event of sorted) this.fold(event);
+    await this.catchUp(sorted[0].position - 1);
+    for (const event of sorted) if (event.position === this.position + 1) this.fold(event);
   }
 
   fold(event: RecordedEvent): void {
@@ -108,6 +117,7 @@ export class ClusterCache {
     }
     if (event.type === 'PodScheduled' || event.type === 'PodRemoved') this.membership++;
     this.model.apply(event);
+    this.lastFolded = { position: event.position, hash: event.hash, recordedAt: event.recordedAt };
     if (event.stream.startsWith('node-')) this.causes.set(`node:${d.name}`, causeOf(event));
     else if (event.stream.startsWith('daemonset-')) this.causes.set(`ds:${d.namespace}/${d.name}`, causeOf(event));
     else if (event.stream.startsWith('pod-')) {

@@ -4,11 +4,10 @@
 // by the next write: the lock is taken once per group, not once per report.
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { podStream } from '@everynode/contracts';
 import type { PodStatusChanged, RecordedEvent, ReportPodStatusCommand } from '@everynode/contracts';
 import { AppendRequest, EventStore } from '@everynode/event-store';
-import { transactionWithRetry } from '@everynode/platform';
+import { isRetryableConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 
@@ -45,7 +44,6 @@ export class PodStatusWriter {
   private writing = false;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly cache: ClusterCache,
   ) {}
@@ -81,59 +79,81 @@ export class PodStatusWriter {
   private async commit(cmds: ReportPodStatusCommand[]): Promise<Written[]> {
     let results: Written[] = [];
     let appended: RecordedEvent[] = [];
-    await transactionWithRetry(this.dataSource, async (manager) => {
-      await this.cache.catchUp(); // decided on the latest view: a conflict means someone wrote after it
-      const known = new Map<string, Known>();
+    // Decided on the latest view and planned before the log lock (the lock is then held only for the
+    // queries); a conflict means someone wrote after that view: catch up and decide again.
+    await retryOnConflict(async () => {
+      await this.cache.catchUp();
       const requests: AppendRequest[] = [];
-      results = cmds.map((cmd) => {
-        const result: ReportResult = { recorded: 0, unchanged: 0, unknown: [] };
-        const slots = new Set<string>();
-        for (const r of cmd.reports) {
-          const key = `${r.namespace}/${r.pod}`;
-          const pod = this.cache.state.pods.get(key);
-          const stored = this.cache.pods.get(key);
-          if (!pod || !stored || pod.node !== r.node) {
-            result.unknown.push(key); // removed meanwhile, or never this node's: the agent drops it
-            continue;
-          }
-          const before = known.get(key) ?? { ...pod, podIP: stored.podIP, restarts: stored.restarts, version: stored.version };
-          if (before.phase === r.phase && before.ready === r.ready && before.podIP === r.podIP && before.restarts === r.restarts) {
-            result.unchanged++;
-            continue;
-          }
-          // Keys in sorted order: the hash chain's canonical JSON takes them as they are.
-          const data: PodStatusChanged = {
-            namespace: r.namespace,
-            node: r.node,
-            phase: r.phase,
-            pod: r.pod,
-            ...(r.podIP ? { podIP: r.podIP } : {}),
-            ready: r.ready,
-            ...(r.reason ? { reason: r.reason } : {}),
-            restarts: r.restarts,
-          };
-          const { meta } = cmd;
-          requests.push({
-            stream: podStream(r.namespace, r.pod),
-            expectedVersion: before.version,
-            events: [
-              {
-                eventId: randomUUID(),
-                type: 'PodStatusChanged',
-                data,
-                metadata: { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request },
-              },
-            ],
-          });
-          known.set(key, { phase: r.phase, ready: r.ready, podIP: r.podIP, restarts: r.restarts, version: before.version + 1 });
-          result.recorded++;
-          if (pod.daemonSet) slots.add(slotKey(pod.daemonSet, pod.node));
-        }
-        return { result, slots };
-      });
-      appended = requests.length ? (await this.store.appendMany(requests, { manager })).flatMap((r) => r.events) : [];
+      results = this.decide(cmds, requests);
+      const prepared = this.store.prepare(requests, this.cache.head);
+      appended = !requests.length
+        ? []
+        : (await (prepared ? this.store.appendPrepared(prepared) : this.store.appendMany(requests))).flatMap((r) => r.events);
     });
-    this.cache.foldOwn(appended); // no read-back when nothing else was appended in between
+    await this.cache.foldAppended(appended);
     return results;
+  }
+
+  /** The events the reports call for (changes only), in `requests`; each command's answer. */
+  private decide(cmds: ReportPodStatusCommand[], requests: AppendRequest[]): Written[] {
+    const known = new Map<string, Known>();
+    return cmds.map((cmd) => {
+      const result: ReportResult = { recorded: 0, unchanged: 0, unknown: [] };
+      const slots = new Set<string>();
+      for (const r of cmd.reports) {
+        const key = `${r.namespace}/${r.pod}`;
+        const pod = this.cache.state.pods.get(key);
+        const stored = this.cache.pods.get(key);
+        if (!pod || !stored || pod.node !== r.node) {
+          result.unknown.push(key); // removed meanwhile, or never this node's: the agent drops it
+          continue;
+        }
+        const before = known.get(key) ?? { ...pod, podIP: stored.podIP, restarts: stored.restarts, version: stored.version };
+        if (before.phase === r.phase && before.ready === r.ready && before.podIP === r.podIP && before.restarts === r.restarts) {
+          result.unchanged++;
+          continue;
+        }
+        // Keys in sorted order: the hash chain's canonical JSON takes them as they are.
+        const data: PodStatusChanged = {
+          namespace: r.namespace,
+          node: r.node,
+          phase: r.phase,
+          pod: r.pod,
+          ...(r.podIP ? { podIP: r.podIP } : {}),
+          ready: r.ready,
+          ...(r.reason ? { reason: r.reason } : {}),
+          restarts: r.restarts,
+        };
+        const { meta } = cmd;
+        requests.push({
+          stream: podStream(r.namespace, r.pod),
+          expectedVersion: before.version,
+          events: [
+            {
+              eventId: randomUUID(),
+              type: 'PodStatusChanged',
+              data,
+              metadata: { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request },
+            },
+          ],
+        });
+        known.set(key, { phase: r.phase, ready: r.ready, podIP: r.podIP, restarts: r.restarts, version: before.version + 1 });
+        result.recorded++;
+        if (pod.daemonSet) slots.add(slotKey(pod.daemonSet, pod.node));
+      }
+      return { result, slots };
+    });
+  }
+}
+
+/** Like transactionWithRetry, for work that opens its own transaction. */
+async function retryOnConflict(work: () => Promise<void>, attempts = 8): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 200) * Math.random()));
+    }
   }
 }

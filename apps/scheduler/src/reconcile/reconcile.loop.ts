@@ -12,8 +12,8 @@ import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { Decision, decisionFor, orphanDecision } from './decisions';
 
-/** Decisions per transaction: large enough to amortise the log lock and round trips, small enough to stay responsive. */
-const BATCH = 5000;
+/** Decisions per transaction: large enough to amortise round trips, small enough that other writers (node joins, status reports) get the log lock every ~100 ms. */
+const BATCH = 2000;
 const MAX_PASSES = 20;
 /** The events that place or remove pods: decisions must be made on a view that holds all of them. */
 const PLACEMENT_EVENTS = ['PodScheduled', 'PodRemoved', 'PodOrphaned'];
@@ -172,9 +172,17 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * still place pods of two templates there (found by test/faults/two-schedulers.fault.spec.ts).
    */
   private async commit<T>(todo: T[], decide: (item: T) => Decision | null, basis: number): Promise<void> {
+    let head = this.cache.head;
     for (let i = 0; i < todo.length; i += BATCH) {
       const chunk = todo.slice(i, i + BATCH).flatMap((item) => decide(item) ?? []);
       if (!chunk.length) continue;
+      // Hashed and built before the lock, on the head we expect (usually right: we are the main writer);
+      // under the lock only queries run, so the other writers wait milliseconds, not the planning.
+      const requests = chunk.map((d) => d.request);
+      const prepared = this.store.prepare(requests, head);
+      const guards = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
+      const inserts = guards.length ? JSON.stringify(guards) : null;
+      const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
       const results = await this.dataSource.transaction(async (manager) => {
         // The log lock first (appendMany takes it again): with it held, no placement can land between this
         // check and the append, and the guard rows below are written in log order.
@@ -184,26 +192,26 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
           [basis, PLACEMENT_EVENTS],
         );
         if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
-        const appended = await this.store.appendMany(chunk.map((d) => d.request), { manager });
-        const inserts = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
-        const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
+        const appended = prepared ? await this.store.appendPrepared(prepared, { manager }) : await this.store.appendMany(requests, { manager });
         if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
-        if (inserts.length) {
+        if (inserts) {
           await manager.query(
             `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
              SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset($1::jsonb)
                AS x(pod text, daemonset text, node text, template_hash text)`,
-            [JSON.stringify(inserts)],
+            [inserts],
           );
         }
         return appended;
       });
-      // Fold our own decisions without reading them back (when nothing else was appended in between).
+      // Fold our own decisions without reading them back.
       const events = results.flatMap((r) => r.events);
-      this.cache.foldOwn(events);
+      await this.cache.foldAppended(events);
       // Checked up to the lock and appended right after it: everything up to our last event is accounted
       // for, so the next chunk only has to look past it (a growing "not ours" list made this O(n²)).
       for (const e of events) if (e.position > basis) basis = e.position;
+      const last = events.reduce((a, b) => (b.position > a.position ? b : a), events[0]);
+      if (last) head = { position: last.position, hash: last.hash, recordedAt: last.recordedAt };
     }
   }
 }
