@@ -101,7 +101,7 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       };
       state.pods.set(key, pod);
       indexAdded(state, pod);
-      state.vacated.delete(slotKey(daemonSet, d.node));
+      if (state.vacated.size) state.vacated.delete(slotKey(daemonSet, d.node));
       break;
     }
     case 'PodStatusChanged': {
@@ -120,7 +120,7 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       if (!pod) break;
       state.pods.delete(key);
       indexRemoved(state, pod);
-      if (pod.daemonSet !== null) vacate(state, slotKey(pod.daemonSet, pod.node), d.reason, Date.parse(event.recordedAt));
+      if (pod.daemonSet !== null && VACATING.has(d.reason)) vacate(state, slotKey(pod.daemonSet, pod.node), d.reason, event.recordedAt);
       break;
     }
     case 'PodOrphaned': {
@@ -138,8 +138,12 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
 }
 
 /** Remembers why a slot was emptied: a failure feeds the backoff, a replacement names the next create. */
-function vacate(state: ClusterState, slot: string, reason: PodRemoved['reason'], at: number): void {
+/** The removals `vacate` remembers (replaying a million events, the others need no slot key). */
+const VACATING = new Set<PodRemoved['reason']>(['Failed', 'Updated', 'Deleted']);
+
+function vacate(state: ClusterState, slot: string, reason: PodRemoved['reason'], recordedAt: string): void {
   if (reason === 'Failed') {
+    const at = Date.parse(recordedAt);
     const last = state.failures.get(slot);
     // flowcontrol.Backoff forgets an entry idle for twice the maximum delay.
     const fresh = !last || at - last.lastAt > 2 * BACKOFF_MAX_MS;
