@@ -1,5 +1,6 @@
 // Fault 5: a poison event. Appended to the log as the superuser (hash-chained like any other), it is an event
-// the scheduler's trigger cannot process: a type it reacts to (`Node…`) with a null payload. Its delivery fails
+// the scheduler's trigger cannot process: a type it reacts to (NodeReadinessChanged) with a null payload, on a
+// stream no projection reads (the folds skip a payload that is not an object). Its delivery fails
 // a bounded number of times, then it goes to the dead-letter stream and the metric counts it, while the events
 // behind it keep flowing (the periodic resync is off, so only JetStream deliveries can place these pods).
 import { randomUUID } from 'node:crypto';
@@ -23,7 +24,7 @@ async function appendPoison(admin: DataSource): Promise<number> {
       eventId: randomUUID(),
       stream: 'fence-sim-node-x',
       streamVersion: 1,
-      type: 'NodeFenced',
+      type: 'NodeReadinessChanged',
       data: null,
       metadata: { causationId: null, correlationId: randomUUID(), actor: 'postgres' },
       recordedAt: new Date().toISOString(),
@@ -68,7 +69,7 @@ describe('fault 5: a poison event', () => {
     const dead = await consumer.next({ expires: 5000 });
     expect(dead).not.toBeNull();
     expect(dead!.subject).toBe(s.deadLetter('scheduler'));
-    expect(dead!.headers?.get(DEAD_LETTER_HEADERS.originalSubject)).toBe(s.event('NodeFenced'));
+    expect(dead!.headers?.get(DEAD_LETTER_HEADERS.originalSubject)).toBe(s.event('NodeReadinessChanged'));
     expect(dead!.headers?.get(DEAD_LETTER_HEADERS.durable)).toBe('scheduler');
     expect(dead!.headers?.get(DEAD_LETTER_HEADERS.error)).toMatch(/null/);
     expect(dead!.json<{ position: number }>().position).toBe(poisonAt);

@@ -39,6 +39,7 @@ export class ClusterReadModel {
   apply(event: RecordedEvent): Change[] {
     if (event.position <= this.position) return [];
     this.position = event.position;
+    if (event.data === null || typeof event.data !== 'object') return []; // not the services' (see evolve)
     this.cluster = evolve(this.cluster, event);
     const at = event.position;
     const d = event.data as { name?: string; namespace?: string; pod?: string };

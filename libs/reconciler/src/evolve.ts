@@ -24,6 +24,8 @@ export function emptyCluster(): ClusterState {
 
 /** Folds one event. For speed it MUTATES `state` (its maps) and returns it; views are replaced, never edited. */
 export function evolve(state: ClusterState, event: RecordedEvent): ClusterState {
+  // The services never append such an event; one written into the log by hand must not wedge every fold.
+  if (event.data === null || typeof event.data !== 'object') return state;
   switch (event.type) {
     case 'NodeJoined': {
       const d = event.data as NodeJoined;

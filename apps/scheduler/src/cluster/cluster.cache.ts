@@ -110,6 +110,8 @@ export class ClusterCache {
   fold(event: RecordedEvent): void {
     if (event.position <= this.position) return; // seen already
     const d = event.data as { name?: string; namespace?: string; pod?: string };
+    this.lastFolded = { position: event.position, hash: event.hash, recordedAt: event.recordedAt };
+    if (event.data === null || typeof event.data !== 'object') return void this.model.apply(event); // moves the position only
     if (event.stream.startsWith('pod-')) this.intern(event.data as Record<string, unknown>);
     if (event.type === 'DaemonSetDeleted' && (event.data as DaemonSetDeleted).propagationPolicy === 'Orphan') {
       const key = `${d.namespace}/${d.name}`;
@@ -117,7 +119,6 @@ export class ClusterCache {
     }
     if (event.type === 'PodScheduled' || event.type === 'PodRemoved') this.membership++;
     this.model.apply(event);
-    this.lastFolded = { position: event.position, hash: event.hash, recordedAt: event.recordedAt };
     if (event.stream.startsWith('node-')) this.causes.set(`node:${d.name}`, causeOf(event));
     else if (event.stream.startsWith('daemonset-')) this.causes.set(`ds:${d.namespace}/${d.name}`, causeOf(event));
     else if (event.stream.startsWith('pod-')) {
