@@ -187,8 +187,9 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
         // The log lock first (appendMany takes it again): with it held, no placement can land between this
         // check and the append, and the guard rows below are written in log order.
         await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
+        // A few probes of the (type, position) index, however far the log has grown.
         const [newer] = await manager.query(
-          `SELECT position FROM event_log.events WHERE position > $1 AND type = ANY($2::text[]) LIMIT 1`,
+          `SELECT position FROM event_log.events WHERE type = ANY($2::text[]) AND position > $1 LIMIT 1`,
           [basis, PLACEMENT_EVENTS],
         );
         if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
