@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { podStream } from '@everynode/contracts';
 import type { PodStatusChanged, RecordedEvent, ReportPodStatusCommand } from '@everynode/contracts';
 import { AppendRequest, EventStore } from '@everynode/event-store';
-import { isRetryableConflict } from '@everynode/platform';
+import { retryOnConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 
@@ -146,14 +146,3 @@ export class PodStatusWriter {
   }
 }
 
-/** Like transactionWithRetry, for work that opens its own transaction. */
-async function retryOnConflict(work: () => Promise<void>, attempts = 8): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= attempts || !isRetryableConflict(error)) throw error;
-      await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 200) * Math.random()));
-    }
-  }
-}

@@ -12,14 +12,19 @@ export function isRetryableConflict(error: unknown): boolean {
   return code !== undefined && RETRYABLE_SQLSTATES.has(code);
 }
 
-export async function transactionWithRetry<T>(
+export function transactionWithRetry<T>(
   dataSource: DataSource,
   work: (manager: EntityManager, attempt: number) => Promise<T>,
   attempts = 8,
 ): Promise<T> {
+  return retryOnConflict((attempt) => dataSource.transaction((manager) => work(manager, attempt)), attempts);
+}
+
+/** The same for work that opens its own transactions (e.g. decides first, then appends a prepared plan). */
+export async function retryOnConflict<T>(work: (attempt: number) => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction((manager) => work(manager, attempt));
+      return await work(attempt);
     } catch (error) {
       if (attempt >= attempts || !isRetryableConflict(error)) throw error;
       await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 200) * Math.random()));
