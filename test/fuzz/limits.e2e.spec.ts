@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { COMMANDS } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
-import { meta } from '../support/stack';
+import { meta, waitFor } from '../support/stack';
 import { GatewayTestbed, LIBERATOR, waitForOutput } from '../gateway/support/gateway-testbed';
 import { type Answer, KubeClient, type Sent } from './support/kube-client';
 
@@ -250,7 +250,12 @@ describe('limits', () => {
     // More than 500 namespaces (fast, straight to the spec service), then every page of them.
     const names = Array.from({ length: 520 }, (_, i) => `ns-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 40) await Promise.all(names.slice(i, i + 40).map((name) => bed.stack.send(COMMANDS.namespaceCreate, { meta: meta(), name })));
-    const all = (await list('')).items.map((n) => n.metadata.name);
+    // Created behind the gateway's back: wait until its view (folded from the log) holds every one of them.
+    const expected = first.items.length + first.metadata.remainingItemCount! + names.length;
+    const all = (await waitFor('every namespace in the gateway’s view', async () => {
+      const items = (await list('')).items;
+      return items.length === expected && items;
+    })).map((n) => n.metadata.name);
     expect(all.length).toBeGreaterThan(520);
     const capped = await list('limit=100000');
     expect(capped.items).toHaveLength(500);
