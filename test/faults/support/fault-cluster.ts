@@ -288,6 +288,9 @@ export class NodeChurn {
         this.stats.failures++;
         // A leave of a node that is not there: it never joined (that join failed); try joining next time.
         if (isKubeStatus(error) && error.code === 404) this.joined.delete(name);
+        // A join of a node that is there: an earlier join was applied but its answer lost (e.g. the 503 of a
+        // write in flight when NATS dropped); it leaves next time.
+        if (isKubeStatus(error) && error.code === 409) this.joined.add(name);
       }
       await new Promise((r) => setTimeout(r, this.everyMs));
     }
