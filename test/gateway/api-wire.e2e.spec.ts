@@ -144,9 +144,16 @@ describe('the API surface', () => {
       const conflict = await bed.request('PUT', `${DS_PATH}/liberator`, json(stale));
       expect(conflict.status).toBe(409);
       expect(conflict.json().message).toBe('Operation cannot be fulfilled on daemonsets.apps "liberator": the object has been modified; please apply your changes to the latest version and try again');
-      const fresh = (await bed.request('GET', `${DS_PATH}/liberator`)).json();
-      fresh.spec.template.spec.containers[0].image = 'maho/liberator:0.9';
-      const updated = await bed.request('PUT', `${DS_PATH}/liberator`, json(fresh));
+      // Status changes (its pods being placed, becoming Ready) move the resourceVersion too, as upstream:
+      // read and write again on a 409, like client-go's RetryOnConflict.
+      let fresh = current;
+      let updated = conflict;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        fresh = (await bed.request('GET', `${DS_PATH}/liberator`)).json();
+        fresh.spec.template.spec.containers[0].image = 'maho/liberator:0.9';
+        updated = await bed.request('PUT', `${DS_PATH}/liberator`, json(fresh));
+        if (updated.status !== 409) break;
+      }
       expect(updated.status).toBe(200);
       expect(updated.json().metadata.generation).toBe(2);
       expect(Number(updated.json().metadata.resourceVersion)).toBeGreaterThan(Number(fresh.metadata.resourceVersion));
