@@ -108,7 +108,7 @@ export class PodStatusWriter {
           result.unknown.push(key); // removed meanwhile, or never this node's: the agent drops it
           continue;
         }
-        const before = known.get(key) ?? { ...pod, podIP: stored.podIP, restarts: stored.restarts, version: stored.version };
+        const before: Known = known.get(key) ?? stored; // the stored record already holds all of it: no copy per report
         if (before.phase === r.phase && before.ready === r.ready && before.podIP === r.podIP && before.restarts === r.restarts) {
           result.unchanged++;
           continue;
