@@ -18,6 +18,7 @@ export interface Cause {
 }
 
 const INTERNED = ['namespace', 'node', 'daemonSet', 'templateHash', 'phase', 'daemonSetUid'];
+const MAX_INTERNED = 100_000;
 
 const causeOf = (e: RecordedEvent): Cause => ({ eventId: e.eventId, position: e.position, correlationId: e.metadata.correlationId });
 
@@ -55,10 +56,10 @@ export class ClusterCache {
   readonly causes = new Map<string, Cause>();
   /** Pod keys in sorted order as of `sortedAt` (a count of pods added and removed): see podPage. */
   private sortedKeys: string[] = [];
-  private readonly strings = new Map<string, string>();
-  private lastFolded: LogHead | null = null;
   private sortedAt = -1;
   private membership = 0;
+  private readonly strings = new Map<string, string>();
+  private lastFolded: LogHead | null = null;
   /** Pods of DaemonSets deleted with propagationPolicy Orphan whose PodOrphaned is not in the log yet. */
   readonly pendingOrphans = new Set<string>();
 
@@ -141,8 +142,9 @@ export class ClusterCache {
       const value = data[field];
       if (typeof value !== 'string') continue;
       const known = this.strings.get(value);
-      if (known === undefined) this.strings.set(value, value);
-      else data[field] = known;
+      if (known !== undefined) data[field] = known;
+      else if (this.strings.size < MAX_INTERNED) this.strings.set(value, value);
+      else this.strings.clear(); // names of nodes long gone (churn): start over rather than keep them forever
     }
   }
 
