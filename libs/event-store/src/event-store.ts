@@ -44,8 +44,12 @@ export class EventStore {
     return this.appendNormalized(prepared.requests, opts, prepared);
   }
 
-  /** Appends every request in one transaction under one lock: all or nothing. */
-  appendMany(requests: AppendRequest[], opts: TransactionOptions = {}): Promise<AppendResult[]> {
+  /**
+   * Appends every request in one transaction under one lock: all or nothing. With `prepared` (from
+   * `prepare(requests, …)`, null when those could not be prepared) its plan is used when it still holds.
+   */
+  appendMany(requests: AppendRequest[], opts: TransactionOptions & { prepared?: PreparedAppend | null } = {}): Promise<AppendResult[]> {
+    if (opts.prepared) return this.appendPrepared(opts.prepared, opts);
     if (requests.length === 0) return Promise.resolve([]);
     return this.appendNormalized(normalizeRequests(requests), opts);
   }

@@ -86,9 +86,7 @@ export class PodStatusWriter {
       const requests: AppendRequest[] = [];
       results = this.decide(cmds, requests);
       const prepared = this.store.prepare(requests, this.cache.head);
-      appended = !requests.length
-        ? []
-        : (await (prepared ? this.store.appendPrepared(prepared) : this.store.appendMany(requests))).flatMap((r) => r.events);
+      appended = (await this.store.appendMany(requests, { prepared })).flatMap((r) => r.events);
     });
     await this.cache.foldAppended(appended);
     return results;

@@ -193,7 +193,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
           [basis, PLACEMENT_EVENTS],
         );
         if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
-        const appended = prepared ? await this.store.appendPrepared(prepared, { manager }) : await this.store.appendMany(requests, { manager });
+        const appended = await this.store.appendMany(requests, { manager, prepared });
         if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
         if (inserts) {
           await manager.query(
