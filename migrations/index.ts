@@ -1,4 +1,4 @@
-import { RelayCheckpoint1700000000100 } from '../libs/messaging/src/relay/relay.migration';
+import { RelayCheckpoint1700000000100, RelayPublishingTo1700000000600 } from '../libs/messaging/src/relay/relay.migration';
 import { EventLog1700000000000 } from './1700000000000-event-log';
 import { ServiceProjections1700000000200 } from './1700000000200-service-projections';
 import { Namespaces1700000000300 } from './1700000000300-namespaces';
@@ -8,4 +8,4 @@ import { TypePositionIndex1700000000500 } from './1700000000500-type-position-in
 export { SERVICE_ROLES } from './1700000000400-service-roles';
 
 /** Every migration, in order. Services run them at start (`migrate()` in @everynode/platform). */
-export const MIGRATIONS = [EventLog1700000000000, RelayCheckpoint1700000000100, ServiceProjections1700000000200, Namespaces1700000000300, ServiceRoles1700000000400, TypePositionIndex1700000000500];
+export const MIGRATIONS = [EventLog1700000000000, RelayCheckpoint1700000000100, ServiceProjections1700000000200, Namespaces1700000000300, ServiceRoles1700000000400, TypePositionIndex1700000000500, RelayPublishingTo1700000000600];

@@ -74,8 +74,12 @@ describe('fault 2: NATS stopped and restarted during churn', () => {
     expect(report.model.cluster.daemonSets.has(`${NAMESPACE}/outage`)).toBe(true);
     // … the relay published every event of the log, each once …
     const head = await cluster.store.headPosition();
-    await waitFor('JetStream to hold the whole log', async () => (await cluster.jetStreamMessages()) >= head, 20_000, 250);
-    expect(await cluster.jetStreamMessages()).toBe(await cluster.store.headPosition());
+    const held = await waitFor('JetStream to hold the whole log', async () => {
+      const js = await cluster.jetStreamEvents();
+      return js.distinct >= head && js;
+    }, 20_000, 250);
+    expect(held.events).toBe(held.distinct);
+    expect(held.distinct).toBe(await cluster.store.headPosition());
     // … and the durable consumers delivered and acknowledged all of it.
     for (const durable of ['scheduler', 'node-agent-faults']) {
       await waitFor(`${durable} to catch up`, async () => {

@@ -5,7 +5,7 @@ import { EventStore } from '@everynode/event-store';
 import { createTestDatabase, type TestDatabase } from '@everynode/platform';
 import { Relay } from '@everynode/messaging';
 import { newEvents } from './support/events';
-import { deleteStreams, NATS_URL, readStream, streamMessages, testPrefix, waitFor } from './support/nats';
+import { deleteStreams, lastPublishedPosition, NATS_URL, readStream, streamEvents, testPrefix, waitFor } from './support/nats';
 import { checkpointOf, migrateRelay, relayLockHolders } from './support/relay-db';
 
 describe('Relay', () => {
@@ -34,8 +34,11 @@ describe('Relay', () => {
     await db?.drop();
   });
 
+  // Half the chunks are runs of one type (packed into few messages), half alternate types (one message each).
   const append = async (count: number, label: string) => {
-    for (let i = 0; i < count; i += 250) await store.appendToStream(`node-${label}`, 'any', newEvents(250, `${label}-${i}`));
+    for (let i = 0; i < count; i += 250) {
+      await store.appendToStream(`node-${label}`, 'any', newEvents(250, `${label}-${i}`, (i / 250) % 2 ? 'NodeUpdated' : undefined));
+    }
   };
   const active = () => relays.filter((r) => r.stats().active);
 
@@ -49,7 +52,7 @@ describe('Relay', () => {
     while ((await checkpointOf(db, prefix)) < 3000) {
       // Read the checkpoint first: everything up to it must already be in the stream.
       const checkpoint = await checkpointOf(db, prefix);
-      expect(await streamMessages(nc, stream)).toBeGreaterThanOrEqual(checkpoint);
+      expect(await lastPublishedPosition(nc, stream)).toBeGreaterThanOrEqual(checkpoint);
       samples++;
     }
     await appending;
@@ -57,10 +60,17 @@ describe('Relay', () => {
 
     const published = await readStream(nc, stream);
     const logged = await store.readAll({ after: 0, limit: 10_000 });
-    expect(published.map((m) => m.data.position)).toEqual(logged.map((e) => e.position));
-    expect(published.map((m) => m.msgId)).toEqual(logged.map((e) => e.eventId));
+    expect(published.flatMap((m) => m.events)).toEqual(logged);
+    for (const m of published) {
+      // One type per message; its id names its first and last event.
+      expect(new Set(m.events.map((e) => e.type)).size).toBe(1);
+      expect(m.msgId).toBe(m.events.length === 1 ? m.events[0].eventId : `${m.events[0].eventId}..${m.events[m.events.length - 1].eventId}`);
+    }
+    const packed = published.filter((m) => m.events.length > 1);
+    expect(packed.length).toBeGreaterThan(0);
+    expect(packed.reduce((n, m) => n + m.events.length, 0)).toBeGreaterThanOrEqual(1500); // every one-type chunk
     const [leader] = active();
-    expect(leader.stats()).toEqual({ published: 3000, lastPosition: 3000, active: true });
+    expect(leader.stats()).toEqual({ published: 3000, messages: published.length, lastPosition: 3000, active: true });
     expect(relays.find((r) => r !== leader)!.stats().published).toBe(0);
   });
 
@@ -75,8 +85,45 @@ describe('Relay', () => {
     await waitFor('the standby to take over', () => standby.stats().active, 5000);
     await append(500, 'b');
     await waitFor('the new events to be published', async () => (await checkpointOf(db, prefix)) === 3500);
-    expect(await streamMessages(nc, stream)).toBe(3500);
-    expect(standby.stats()).toEqual({ published: 500, lastPosition: 3500, active: true });
+    expect((await streamEvents(nc, stream)).map((e) => e.position)).toEqual(Array.from({ length: 3500 }, (_, i) => i + 1));
+    expect(standby.stats()).toMatchObject({ published: 500, lastPosition: 3500, active: true });
     expect(leader.stats().active).toBe(false);
+  });
+
+  it('re-publishes a batch its predecessor had begun with the same boundaries, so JetStream drops every copy', async () => {
+    const own = await createTestDatabase('messaging_relay_resume');
+    const p = testPrefix('relayresume');
+    const s = subjects(p).eventsStream;
+    const ownStore = new EventStore(own.dataSource);
+    const relayOf = (batchSize: number) => new Relay({ dataSource: own.dataSource, eventStore: ownStore, servers: NATS_URL, prefix: p, batchSize });
+    const appendRun = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 100) await ownStore.appendToStream(`node-r${i}`, 'any', newEvents(100, `r${i}`, 'NodeJoined'));
+    };
+    try {
+      await migrateRelay(own);
+      await appendRun(0, 1100);
+      const first = relayOf(100);
+      await first.start();
+      await waitFor('the first relay to publish the log', async () => (await checkpointOf(own, p)) === 1100, 20_000);
+      await first.stop();
+      // As if it had died after publishing the batch (1000, 1100] but before JetStream's acks came back.
+      await own.adminDataSource.query(`UPDATE relay.checkpoint SET position = 1000, publishing_to = 1100 WHERE id = $1`, [p]);
+      await appendRun(1100, 1500); // the same run goes on
+
+      // Its successor reads larger batches: without the recorded boundary it would pack (1000, 1500] into a new message.
+      const successor = relayOf(1000);
+      try {
+        await successor.start();
+        await waitFor('the successor to catch up', async () => (await checkpointOf(own, p)) === 1500, 20_000);
+        expect(successor.stats().published).toBe(500);
+      } finally {
+        await successor.stop();
+      }
+      const positions = (await streamEvents(nc, s)).map((e) => e.position);
+      expect(positions).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+    } finally {
+      await deleteStreams(NATS_URL, p);
+      await own.drop();
+    }
   });
 });

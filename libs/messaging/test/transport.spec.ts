@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@everynode/platform';
 import { DEAD_LETTER_HEADERS, ensureStreams, JetStreamClient, request } from '@everynode/messaging';
 import { ALREADY_EXISTS, startApplyApp, type ApplyApp } from './fixtures/apply-app';
 import { makeEvents } from './support/events';
-import { deleteStreams, NATS_URL, publishEvents, testPrefix, waitFor } from './support/nats';
+import { deleteStreams, NATS_URL, publishEvents, publishPacked, testPrefix, waitFor } from './support/nats';
 
 describe('JetStreamServer / JetStreamClient', () => {
   let db: TestDatabase;
@@ -105,6 +105,44 @@ describe('JetStreamServer / JetStreamClient', () => {
     expect(dead!.header.get(DEAD_LETTER_HEADERS.originalSubject)).toBe(s.event('NodeJoined'));
     expect(dead!.header.get(DEAD_LETTER_HEADERS.durable)).toBe('poisoned');
     expect(dead!.header.get(DEAD_LETTER_HEADERS.error)).toBeTruthy();
+  });
+
+  it.each([
+    ['single-event', {}],
+    ['batch', { batch: true }],
+  ])('applies messages packed by the relay exactly once and in order, to a %s handler', async (_, handler) => {
+    const prefix = newPrefix();
+    const events = makeEvents(300);
+    for (const e of events.filter((e) => e.position % 50 === 25)) e.type = 'PodRemoved'; // no handler: cuts the runs
+    await ensureStreams(await jetstreamManager(nc), prefix);
+    const messages = await publishPacked(nc, prefix, events, 37);
+    await publishPacked(nc, prefix, events.slice(0, 75), 37); // the relay re-publishing a batch (ending where a run ends): dropped by msg id
+    expect(messages.length).toBeLessThan(30);
+    const app = await start(db.url, { servers: NATS_URL, prefix, durable: `packed${'batch' in handler ? 'b' : 's'}`, batchSize: 100 }, handler);
+    const joined = events.filter((e) => e.type === 'NodeJoined').map((e) => e.position);
+    await waitFor('every NodeJoined applied and acked', async () => (await applied(app)).length === joined.length && app.server.stats().acked >= joined.length);
+
+    expect((await applied(app)).map((r) => Number(r.position))).toEqual(joined);
+    // Each event delivered once (the PodRemoved ones too where the server cannot filter them out), none twice.
+    const stats = app.server.stats();
+    expect(stats).toMatchObject({ acked: stats.delivered, naked: 0, deadLettered: 0 });
+    expect([joined.length, events.length]).toContain(stats.delivered);
+  });
+
+  it('dead-letters only the poison event of a packed message; its neighbours are applied', async () => {
+    const prefix = newPrefix();
+    const app = await start(db.url, { servers: NATS_URL, prefix, durable: 'packedpoison', maxDeliver: 3 });
+    const events = makeEvents(30, 1, (i) => (i === 7 ? { poison: true } : {}));
+    await publishPacked(nc, prefix, events, 10);
+    await waitFor('poison dead-lettered', () => app.server.stats().deadLettered === 1);
+    await waitFor('the rest applied', async () => (await applied(app)).length === 29);
+
+    expect(app.server.stats()).toMatchObject({ acked: 29, naked: 2, deadLettered: 1 });
+    const s = subjects(prefix);
+    const dead = await (await jetstreamManager(nc)).streams.getMessage(s.deadLetterStream, { seq: 1 });
+    expect(dead!.json<{ eventId: string }>().eventId).toBe(events[6].eventId); // the event alone, not its message
+    expect(dead!.header.get(DEAD_LETTER_HEADERS.originalSubject)).toBe(s.event('NodeJoined'));
+    expect(new Set((await applied(app)).map((r) => Number(r.position)))).toEqual(new Set(events.filter((e) => e.position !== 7).map((e) => e.position)));
   });
 
   it('serves commands over request/reply, errors arriving intact', async () => {

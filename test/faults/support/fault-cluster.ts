@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { COMMANDS, isKubeStatus, subjects } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
-import { JetStreamClient, request } from '@everynode/messaging';
+import { decodeEventMessage, JetStreamClient, request } from '@everynode/messaging';
 import { meta, Stack, waitFor } from '../../support/stack';
 import { type AuditReport, LogAuditor, problemsOf } from './log-audit';
 import { PrivateServers } from './private-servers';
@@ -209,11 +209,26 @@ export class FaultCluster {
       .map((p) => `${p.namespace}/${p.name} on ${p.node} (${p.phase})`);
   }
 
-  /** Every event of the log is in JetStream exactly once (the relay's duplicates were dropped). */
-  async jetStreamMessages(): Promise<number> {
+  /**
+   * The events JetStream holds (the relay packs runs of them into one message), and how many distinct
+   * positions: equal when the relay's duplicates were dropped.
+   */
+  async jetStreamEvents(): Promise<{ events: number; distinct: number }> {
     const nc: NatsConnection = await this.commands.connect();
-    const info = await (await jetstreamManager(nc)).streams.info(subjects(this.stack.prefix).eventsStream);
-    return info.state.messages;
+    const stream = subjects(this.stack.prefix).eventsStream;
+    const { state } = await (await jetstreamManager(nc)).streams.info(stream);
+    const positions = new Set<number>();
+    let events = 0;
+    if (state.messages === 0) return { events, distinct: 0 };
+    const messages = await (await jetstream(nc).consumers.get(stream)).consume();
+    for await (const m of messages) {
+      for (const e of decodeEventMessage(m.data)) {
+        events++;
+        positions.add(e.position);
+      }
+      if (m.seq >= state.last_seq) break;
+    }
+    return { events, distinct: positions.size };
   }
 
   /** Messages a durable consumer has yet to deliver, and delivered but not acknowledged. */

@@ -1,11 +1,6 @@
 import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { decodeJson } from '../nats-connection';
-
-export interface OutgoingMessage {
-  subject: string;
-  msgId: string;
-  data: Uint8Array;
-}
+import type { OutgoingMessage } from './event-messages';
 
 interface PubAck {
   stream?: string;

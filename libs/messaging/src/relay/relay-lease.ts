@@ -42,9 +42,22 @@ export class RelayLease {
     return this.lostFlag;
   }
 
-  async readCheckpoint(): Promise<number> {
-    const rows: { position: string }[] = await this.qr.query(`SELECT position FROM relay.checkpoint WHERE id = $1`, [this.id]);
-    return rows.length ? Number(rows[0].position) : 0;
+  /** `position`: all up to here is in JetStream; `publishingTo`: where the last batch begun ended. */
+  async readCheckpoint(): Promise<{ position: number; publishingTo: number }> {
+    const rows: { position: string; publishing_to: string | null }[] = await this.qr.query(
+      `SELECT position, publishing_to FROM relay.checkpoint WHERE id = $1`,
+      [this.id],
+    );
+    return rows.length ? { position: Number(rows[0].position), publishingTo: Number(rows[0].publishing_to ?? 0) } : { position: 0, publishingTo: 0 };
+  }
+
+  /** Written before a batch is published: a successor re-publishes it with the same boundaries. */
+  async savePublishingTo(position: number): Promise<void> {
+    await this.run(
+      `INSERT INTO relay.checkpoint (id, position, publishing_to) VALUES ($1, 0, $2)
+       ON CONFLICT (id) DO UPDATE SET publishing_to = EXCLUDED.publishing_to`,
+      [this.id, position],
+    );
   }
 
   async saveCheckpoint(position: number): Promise<void> {

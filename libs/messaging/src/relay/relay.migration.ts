@@ -16,3 +16,19 @@ export class RelayCheckpoint1700000000100 implements MigrationInterface {
     await q.query(`DROP SCHEMA relay`);
   }
 }
+
+/**
+ * Where the batch being published ends. The relay packs runs of events into one message whose id names the
+ * run; a successor that re-published the same events cut at another place would store them twice.
+ */
+export class RelayPublishingTo1700000000600 implements MigrationInterface {
+  name = 'RelayPublishingTo1700000000600';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE relay.checkpoint ADD COLUMN publishing_to bigint`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE relay.checkpoint DROP COLUMN publishing_to`);
+  }
+}

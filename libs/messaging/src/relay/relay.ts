@@ -7,6 +7,7 @@ import { connectNats, encodeJson, logStatus, natsAuthFromEnv, type NatsAuth } fr
 import { describeError } from '../server/dead-letter';
 import { ensureStreams } from '../topology';
 import { AckPublisher } from './ack-publisher';
+import { eventMessages, type GroupLimits } from './event-messages';
 import { RelayLease } from './relay-lease';
 
 /** What the relay needs from `EventStore` (@everynode/event-store). */
@@ -24,6 +25,8 @@ export interface RelayOptions {
   servers: string;
   prefix: string;
   batchSize?: number;
+  /** How many events one JetStream message may carry (DEFAULT_GROUP_LIMITS). */
+  groupLimits?: GroupLimits;
   /** How long to wait for all PubAcks of a batch before re-publishing it. */
   ackTimeoutMs?: number;
   /**
@@ -34,7 +37,10 @@ export interface RelayOptions {
 }
 
 export interface RelayStats {
+  /** Events published. */
   published: number;
+  /** JetStream messages they travelled in (runs of one type share a message). */
+  messages: number;
   /** The checkpoint: every event up to here is stored in JetStream. */
   lastPosition: number;
   active: boolean;
@@ -47,10 +53,11 @@ const PROBE_EVERY_MS = 2000;
 
 /**
  * Publishes the log to JetStream in order (DESIGN.md rule 4). One relay per database is active:
- * the holder of an advisory lock; the others retry every second (hot standby). Each batch is
- * published with `Nats-Msg-Id` = event id and the checkpoint moves only after JetStream
- * acknowledged every message of it; a failed batch is re-published whole, and JetStream drops
- * the copies it already stored (duplicate window) — consumers are idempotent besides.
+ * the holder of an advisory lock; the others retry every second (hot standby). Runs of events of
+ * one type travel in one message (event-messages.ts) whose `Nats-Msg-Id` names its first and last
+ * event; the checkpoint moves only after JetStream acknowledged every message of a batch; a failed
+ * batch is re-published whole, cut the same way (`publishing_to` is written before it goes), and
+ * JetStream drops the copies it already stored (duplicate window) — consumers are idempotent besides.
  */
 export class Relay {
   private readonly logger = new Logger(Relay.name);
@@ -63,7 +70,10 @@ export class Relay {
   /** Resolvers of whatever waits (pauses, the active period); stop() calls them all. */
   private readonly waiters = new Set<() => void>();
   private published = 0;
+  private messages = 0;
   private lastPosition = 0;
+  /** Where the batch the previous holder (or this one, before an error) began publishing ends. */
+  private resumeTo = 0;
 
   constructor(private readonly opts: RelayOptions) {
     this.checkpointId = opts.prefix;
@@ -88,7 +98,7 @@ export class Relay {
   }
 
   stats(): RelayStats {
-    return { published: this.published, lastPosition: this.lastPosition, active: !!this.lease && !this.lease.isLost };
+    return { published: this.published, messages: this.messages, lastPosition: this.lastPosition, active: !!this.lease && !this.lease.isLost };
   }
 
   private async run(): Promise<void> {
@@ -119,13 +129,14 @@ export class Relay {
   }
 
   private async relayWhileHolding(lease: RelayLease): Promise<void> {
-    const from = await lease.readCheckpoint();
+    const { position: from, publishingTo } = await lease.readCheckpoint();
     this.lastPosition = from;
+    this.resumeTo = publishingTo;
     this.logger.log(`relay active from position ${from}`);
     // Stop publishing the moment the lock session dies: fail the batch waiting for acks.
     void lease.lost.then(() => this.publisher!.abort(new Error('relay lost its lock')));
     const tail = this.opts.eventStore.tail(from, (events) => this.relayBatch(lease, events), {
-      batchSize: this.opts.batchSize ?? 500,
+      batchSize: this.opts.batchSize ?? 2000,
       pollMs: 250,
       onError: (err) => this.logger.warn(err.message),
     });
@@ -139,10 +150,24 @@ export class Relay {
     }
   }
 
-  /** Publishes until every message is acked (retrying with backoff), then moves the checkpoint. */
+  /**
+   * Publishes until every message is acked (retrying with backoff), then moves the checkpoint. A batch an
+   * earlier holder had begun is re-published first with exactly its boundaries (same messages, same ids).
+   */
   private async relayBatch(lease: RelayLease, events: RecordedEvent[]): Promise<void> {
+    if (this.resumeTo > this.lastPosition) {
+      const begun = events.filter((e) => e.position <= this.resumeTo);
+      if (begun.length) await this.publishBatch(lease, begun);
+      events = events.slice(begun.length);
+    }
+    if (events.length === 0) return;
+    await lease.savePublishingTo(events[events.length - 1].position);
+    await this.publishBatch(lease, events);
+  }
+
+  private async publishBatch(lease: RelayLease, events: RecordedEvent[]): Promise<void> {
     const s = subjects(this.opts.prefix);
-    const messages = events.map((e) => ({ subject: s.event(e.type), msgId: e.eventId, data: encodeJson(e) }));
+    const messages = eventMessages(events, (type) => s.event(type), this.opts.groupLimits);
     for (let attempt = 1; ; attempt++) {
       if (lease.isLost || this.stopping) throw new Error('relay is no longer active');
       try {
@@ -157,6 +182,7 @@ export class Relay {
     const last = events[events.length - 1].position;
     await lease.saveCheckpoint(last);
     this.published += events.length;
+    this.messages += messages.length;
     this.lastPosition = last;
   }
 

@@ -1,5 +1,7 @@
 import { headers } from '@nats-io/transport-node';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { RecordedEvent } from '@everynode/contracts';
+import { encodeJson } from '../nats-connection';
 
 /** Headers of a dead-lettered message (its body is the original message body). */
 export const DEAD_LETTER_HEADERS = {
@@ -9,13 +11,17 @@ export const DEAD_LETTER_HEADERS = {
   durable: 'Everynode-Durable',
 } as const;
 
-/** Copies a message that exhausted its deliveries to the dead-letter stream; resolves once stored. */
+/**
+ * Copies a message that exhausted its deliveries to the dead-letter stream, or just `event` of it when the
+ * message carries several; resolves once stored.
+ */
 export async function publishDeadLetter(
   js: JetStreamClient,
   subject: string,
   durable: string,
   msg: JsMsg,
   error: string,
+  event?: RecordedEvent,
 ): Promise<void> {
   const h = headers();
   h.set(DEAD_LETTER_HEADERS.originalSubject, msg.subject);
@@ -24,7 +30,8 @@ export async function publishDeadLetter(
   h.set(DEAD_LETTER_HEADERS.error, error.replace(/[\r\n]+/g, ' ').slice(0, 1024));
   h.set(DEAD_LETTER_HEADERS.durable, durable);
   // The msg id keeps a retried dead-lettering from storing the message twice.
-  await js.publish(subject, msg.data, { headers: h, msgID: `${durable}:${msg.seq}` });
+  const data = event ? encodeJson(event) : msg.data;
+  await js.publish(subject, data, { headers: h, msgID: event ? `${durable}:${msg.seq}:${event.eventId}` : `${durable}:${msg.seq}` });
 }
 
 /** A readable message for whatever a Nest handler threw (an Error, an RPC error object, a string). */

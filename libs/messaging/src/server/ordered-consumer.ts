@@ -2,7 +2,8 @@ import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { RecordedEvent } from '@everynode/contracts';
 import type { Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { decodeJson, sleep } from '../nats-connection';
+import { decodeEventMessage } from '../relay/event-messages';
+import { sleep } from '../nats-connection';
 import { JetStreamContext } from './contexts';
 import { describeError, publishDeadLetter } from './dead-letter';
 import type { EventHandlerRef, EventHandlerRegistry } from './event-handlers';
@@ -24,9 +25,10 @@ export interface OrderedConsumerOptions {
   recover: () => Promise<void>;
 }
 
+/** One message: the relay packs runs of events of one type into one (event-messages.ts). */
 interface Entry {
   msg: JsMsg;
-  event?: RecordedEvent;
+  events?: RecordedEvent[];
   parseError?: string;
 }
 
@@ -137,23 +139,32 @@ export class OrderedConsumer {
 
   private async processNext(): Promise<void> {
     const head = this.buffer[0];
-    if (!head.event) {
+    if (!head.events) {
       this.buffer.shift();
       this.stats.delivered++;
       return this.deadLetter(head, head.parseError ?? 'unparseable message');
     }
-    const refs = this.handlers.handlersFor(head.event.type);
-    const run = refs.length > 0 && refs.every((h) => h.batch) ? this.takeBatchRun() : [this.buffer.shift()!];
-    this.stats.delivered += run.length;
+    const wanted = head.events.some((e) => this.handlersFor(e).length > 0);
+    const run = wanted && this.batchOnly(head) ? this.takeBatchRun() : [this.buffer.shift()!];
+    this.stats.delivered += count(run);
     return this.process(run);
+  }
+
+  private handlersFor(e: RecordedEvent): EventHandlerRef[] {
+    return this.handlers.handlersFor(e.type);
+  }
+
+  /** Only batch handlers (or none) want the entry's events. */
+  private batchOnly(e: Entry): boolean {
+    return !!e.events && e.events.every((ev) => this.handlersFor(ev).every((h) => h.batch));
   }
 
   /** The longest run of consecutive buffered messages that only batch handlers (or none) want. */
   private takeBatchRun(): Entry[] {
     let n = 0;
-    while (n < this.buffer.length && n < this.opts.batchSize) {
-      const e = this.buffer[n];
-      if (!e.event || !this.handlers.handlersFor(e.event.type).every((h) => h.batch)) break;
+    let events = 0;
+    while (n < this.buffer.length && (n === 0 || events < this.opts.batchSize) && this.batchOnly(this.buffer[n])) {
+      events += this.buffer[n].events!.length;
       n++;
     }
     return this.buffer.splice(0, n);
@@ -161,25 +172,25 @@ export class OrderedConsumer {
 
   private async process(run: Entry[]): Promise<void> {
     try {
-      await this.invoke(run);
+      await this.invoke(run, run.flatMap((e) => e.events!));
     } catch (err) {
       if (run.length === 1) return this.failed(run[0], err);
       // Find the culprit: replay the batch one message at a time (effects are idempotent).
-      this.logger.warn(`batch of ${run.length} failed (${describeError(err)}); retrying one by one`);
+      this.logger.warn(`batch of ${count(run)} failed (${describeError(err)}); retrying one message at a time`);
       for (const e of run) await this.process([e]);
       return;
     }
     for (const e of run) e.msg.ack();
-    this.stats.acked += run.length;
+    this.stats.acked += count(run);
   }
 
-  /** Calls each handler method once with its share of the run, in stream order. */
-  private async invoke(run: Entry[]): Promise<void> {
+  /** Calls each handler method once with its share of the events (a single-event handler once per event), in stream order. */
+  private async invoke(run: Entry[], events: RecordedEvent[]): Promise<void> {
     const calls = new Map<object, { ref: EventHandlerRef; events: RecordedEvent[] }>();
-    for (const e of run) {
-      for (const ref of this.handlers.handlersFor(e.event!.type)) {
+    for (const e of events) {
+      for (const ref of this.handlersFor(e)) {
         const call = calls.get(ref.key) ?? { ref, events: [] };
-        call.events.push(e.event!);
+        call.events.push(e);
         calls.set(ref.key, call);
       }
     }
@@ -187,9 +198,11 @@ export class OrderedConsumer {
     this.inFlight = run;
     this.runStartedAt = Date.now();
     try {
-      for (const { ref, events } of calls.values()) {
-        const result = await ref.fn(ref.batch ? events : events[0], ctx);
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      for (const { ref, events: mine } of calls.values()) {
+        for (const arg of ref.batch ? [mine] : mine) {
+          const result = await ref.fn(arg, ctx);
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        }
       }
     } finally {
       this.inFlight = [];
@@ -201,9 +214,42 @@ export class OrderedConsumer {
     this.logger.error(
       `handler failed for ${e.msg.subject} seq ${e.msg.seq} (attempt ${attempt}/${this.opts.maxDeliver}): ${describeError(err)}`,
     );
-    if (attempt >= this.opts.maxDeliver) return this.deadLetter(e, describeError(err));
-    e.msg.nak(retryDelay(attempt));
-    this.stats.naked++;
+    if (attempt < this.opts.maxDeliver) {
+      e.msg.nak(retryDelay(attempt));
+      this.stats.naked++;
+      return;
+    }
+    if (e.events!.length === 1) return this.deadLetter(e, describeError(err));
+    return this.isolate(e);
+  }
+
+  /**
+   * The last attempt of a message of several events: each event alone, and only those that still fail go to the
+   * dead-letter stream (one message each), so a poison event never takes its neighbours with it.
+   */
+  private async isolate(e: Entry): Promise<void> {
+    const poisoned: { event: RecordedEvent; error: string }[] = [];
+    for (const event of e.events!) {
+      try {
+        await this.invoke([e], [event]);
+      } catch (err) {
+        poisoned.push({ event, error: describeError(err) });
+      }
+    }
+    try {
+      for (const p of poisoned) await publishDeadLetter(this.js, this.opts.deadLetterSubject, this.opts.durable, e.msg, p.error, p.event);
+    } catch (err) {
+      this.logger.error(`dead-lettering from seq ${e.msg.seq} failed (${describeError(err)}); will retry`);
+      e.msg.nak(retryDelay(this.opts.maxDeliver));
+      this.stats.naked++;
+      return;
+    }
+    e.msg.ack();
+    this.stats.acked += e.events!.length - poisoned.length;
+    this.stats.deadLettered += poisoned.length;
+    for (const p of poisoned) {
+      this.logger.error(`dead-lettered event ${p.event.position} (${p.event.type}) of seq ${e.msg.seq} to ${this.opts.deadLetterSubject}: ${p.error}`);
+    }
   }
 
   private async deadLetter(e: Entry, error: string): Promise<void> {
@@ -232,13 +278,13 @@ export class OrderedConsumer {
 
 function parse(msg: JsMsg): Entry {
   try {
-    const event = decodeJson<RecordedEvent>(msg.data);
-    if (typeof event?.type !== 'string') return { msg, parseError: 'message is not a RecordedEvent' };
-    return { msg, event };
+    return { msg, events: decodeEventMessage(msg.data) };
   } catch (err) {
-    return { msg, parseError: `invalid JSON: ${describeError(err)}` };
+    return { msg, parseError: describeError(err) };
   }
 }
+
+const count = (run: Entry[]) => run.reduce((n, e) => n + (e.events?.length ?? 1), 0);
 
 function contextOf(msg: JsMsg): JetStreamContext {
   return new JetStreamContext([msg.subject, msg.info.deliveryCount, msg.seq, msg.headers]);

@@ -20,10 +20,11 @@ export function makeEvents(count: number, from = 1, data: (i: number) => Record<
   });
 }
 
-export function newEvents(count: number, label: string): NewEvent[] {
+/** Alternating NodeJoined and NodeUpdated, or all of `type` (one run, which the relay packs into few messages). */
+export function newEvents(count: number, label: string, type?: string): NewEvent[] {
   return Array.from({ length: count }, (_, i) => ({
     eventId: randomUUID(),
-    type: i % 2 ? 'NodeUpdated' : 'NodeJoined',
+    type: type ?? (i % 2 ? 'NodeUpdated' : 'NodeJoined'),
     data: { name: `${label}-${i}` },
     metadata: { causationId: null, correlationId: randomUUID(), actor: 'test' },
   }));

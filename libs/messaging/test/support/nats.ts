@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { subjects, type RecordedEvent } from '@everynode/contracts';
+import { decodeEventMessage, eventMessages } from '@everynode/messaging';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -33,6 +34,15 @@ export async function publishEvents(nc: NatsConnection, prefix: string, events: 
       events.slice(i, i + chunk).map((e) => js.publish(s.event(e.type), JSON.stringify(e), { msgID: e.eventId })),
     );
   }
+}
+
+/** Publishes events packed as the relay packs them (runs of one type, at most `maxEvents` per message). */
+export async function publishPacked(nc: NatsConnection, prefix: string, events: RecordedEvent[], maxEvents: number) {
+  const js = jetstream(nc);
+  const s = subjects(prefix);
+  const messages = eventMessages(events, (type) => s.event(type), { maxEvents, maxBytes: 256 * 1024 });
+  await Promise.all(messages.map((m) => js.publish(m.subject, m.data, { msgID: m.msgId })));
+  return messages;
 }
 
 export async function streamMessages(nc: NatsConnection, stream: string): Promise<number> {
@@ -111,16 +121,30 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** Every message of a stream, in stream order (ordered consumer). */
-export async function readStream(nc: NatsConnection, stream: string): Promise<{ seq: number; msgId: string; data: any }[]> {
+/** Every message of a stream, in stream order (ordered consumer), with the events it carries. */
+export async function readStream(nc: NatsConnection, stream: string): Promise<{ seq: number; msgId: string; events: RecordedEvent[] }[]> {
   const total = await streamMessages(nc, stream);
-  const out: { seq: number; msgId: string; data: any }[] = [];
+  const out: { seq: number; msgId: string; events: RecordedEvent[] }[] = [];
   if (total === 0) return out;
   const messages = await (await jetstream(nc).consumers.get(stream)).consume();
   for await (const m of messages) {
-    out.push({ seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') ?? '', data: m.json() });
+    out.push({ seq: m.seq, msgId: m.headers?.get('Nats-Msg-Id') ?? '', events: decodeEventMessage(m.data) });
     if (out.length === total) break;
   }
   await messages.close();
   return out;
+}
+
+/** Every event of the stream, in order. */
+export async function streamEvents(nc: NatsConnection, stream: string): Promise<RecordedEvent[]> {
+  return (await readStream(nc, stream)).flatMap((m) => m.events);
+}
+
+/** The position of the last event in the stream (0 when empty): everything up to it was published. */
+export async function lastPublishedPosition(nc: NatsConnection, stream: string): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  const { state } = await jsm.streams.info(stream);
+  if (state.messages === 0) return 0;
+  const last = decodeEventMessage((await jsm.streams.getMessage(stream, { seq: state.last_seq }))!.data);
+  return last[last.length - 1].position;
 }

@@ -1,5 +1,5 @@
 import type { TestDatabase } from '@everynode/platform';
-import { RelayCheckpoint1700000000100 } from '@everynode/messaging';
+import { RelayCheckpoint1700000000100, RelayPublishingTo1700000000600 } from '@everynode/messaging';
 
 /** Adds the relay's checkpoint table unless the migrations list already did. */
 export async function migrateRelay(db: TestDatabase): Promise<void> {
@@ -8,6 +8,7 @@ export async function migrateRelay(db: TestDatabase): Promise<void> {
   const qr = db.adminDataSource.createQueryRunner();
   try {
     await new RelayCheckpoint1700000000100().up(qr);
+    await new RelayPublishingTo1700000000600().up(qr);
   } finally {
     await qr.release();
   }

@@ -38,6 +38,7 @@ class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     const relay = this.relay;
     this.metrics.gaugeFn('relay_active', 'Whether this process holds the relay lock (1) or stands by (0).', () => (relay.stats().active ? 1 : 0));
     this.metrics.gaugeFn('relay_published_total', 'Events this process published to JetStream.', () => relay.stats().published);
+    this.metrics.gaugeFn('relay_messages_total', 'JetStream messages those events travelled in.', () => relay.stats().messages);
     this.metrics.gaugeFn('relay_checkpoint_position', 'Last log position confirmed by JetStream.', () => relay.stats().lastPosition);
     await relay.start();
     this.logger.log('relay contender started');

@@ -1,0 +1,73 @@
+// How log events travel in JetStream messages. One message per event cost ~140 µs of CPU per placement
+// across nats-server, the relay and the consumers (publish, dedup entry, store, deliver, ack): far more than
+// the event's bytes. So the relay packs each run of consecutive events of one type into one message (a JSON
+// array, on that type's subject, so filtered consumers still see only their types). A lone event is still a
+// plain JSON object, as before. Grouping is a pure function of the events handed to it, so a re-published
+// batch yields the same messages and the same `Nats-Msg-Id`s, and JetStream drops the copies.
+import type { RecordedEvent } from '@everynode/contracts';
+
+export interface OutgoingMessage {
+  subject: string;
+  msgId: string;
+  data: Uint8Array;
+  /** Events carried. */
+  count: number;
+}
+
+export interface GroupLimits {
+  maxEvents: number;
+  /**
+   * Characters of one message body. Bytes can be up to 3× that for non-ASCII text: 256 Ki stays under the
+   * server's max_payload (1 MiB by default) in any case.
+   */
+  maxBytes: number;
+}
+
+export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxEvents: 1000, maxBytes: 256 * 1024 };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The messages for `events` (in log order): consecutive events of one type share a message. */
+export function eventMessages(
+  events: readonly RecordedEvent[],
+  subjectOf: (type: string) => string,
+  limits: GroupLimits = DEFAULT_GROUP_LIMITS,
+): OutgoingMessage[] {
+  const out: OutgoingMessage[] = [];
+  let run: { type: string; first: RecordedEvent; last: RecordedEvent; json: string[]; bytes: number } | undefined;
+  const flush = () => {
+    if (!run) return;
+    const single = run.json.length === 1;
+    out.push({
+      subject: subjectOf(run.type),
+      // The first and the last event id name the run's content: a longer run from the same start is
+      // another message, never mistaken for a duplicate of a shorter one.
+      msgId: single ? run.first.eventId : `${run.first.eventId}..${run.last.eventId}`,
+      data: encoder.encode(single ? run.json[0] : `[${run.json.join(',')}]`),
+      count: run.json.length,
+    });
+    run = undefined;
+  };
+  for (const e of events) {
+    const json = JSON.stringify(e);
+    const bytes = json.length + 1; // with its comma; UTF-16 units, not bytes: the limit has slack for that
+    if (run && (run.type !== e.type || run.json.length >= limits.maxEvents || run.bytes + bytes > limits.maxBytes)) flush();
+    if (!run) run = { type: e.type, first: e, last: e, json: [], bytes: 1 }; // `[`, `]`, one comma fewer than events
+    run.json.push(json);
+    run.last = e;
+    run.bytes += bytes;
+  }
+  flush();
+  return out;
+}
+
+/** The events of one message: a JSON array of events or one event object. */
+export function decodeEventMessage(data: Uint8Array): RecordedEvent[] {
+  const parsed: unknown = JSON.parse(decoder.decode(data));
+  const events = Array.isArray(parsed) ? parsed : [parsed];
+  if (events.length === 0 || !events.every((e) => typeof (e as RecordedEvent | null)?.type === 'string')) {
+    throw new Error('message is not a RecordedEvent nor an array of them');
+  }
+  return events as RecordedEvent[];
+}
