@@ -2,7 +2,7 @@ import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { RecordedEvent } from '@everynode/contracts';
 import type { Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { decodeEventMessage } from '../relay/event-messages';
+import { decodeEventMessage, EVENT_COUNT_HEADER } from '../relay/event-messages';
 import { sleep } from '../nats-connection';
 import { JetStreamContext } from './contexts';
 import { describeError, publishDeadLetter } from './dead-letter';
@@ -28,7 +28,10 @@ export interface OrderedConsumerOptions {
 /** One message: the relay packs runs of events of one type into one (event-messages.ts). */
 interface Entry {
   msg: JsMsg;
+  /** Empty for a message of a type nobody here handles: it is acked unread. */
   events?: RecordedEvent[];
+  /** Events the message carries. */
+  count: number;
   parseError?: string;
 }
 
@@ -106,7 +109,7 @@ export class OrderedConsumer {
         const pulled = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: FETCH_EXPIRES_MS });
         // Read to its end even when stopping: stop() hands back whatever arrives.
         for await (const msg of pulled) {
-          this.buffer.push(parse(msg));
+          this.buffer.push(this.parse(msg));
           this.wakeProcessor();
         }
         failures = 0;
@@ -137,11 +140,26 @@ export class OrderedConsumer {
     }
   }
 
+  /**
+   * The subject names the type of every event in the message: a server without `filter_subjects` (before 2.10)
+   * delivers every type, and what no handler wants is not worth parsing.
+   */
+  private parse(msg: JsMsg): Entry {
+    const count = Number(msg.headers?.get(EVENT_COUNT_HEADER)) || 1;
+    if (this.handlers.handlersFor(msg.subject.slice(msg.subject.lastIndexOf('.') + 1)).length === 0) return { msg, events: [], count };
+    try {
+      const events = decodeEventMessage(msg.data);
+      return { msg, events, count: events.length };
+    } catch (err) {
+      return { msg, count, parseError: describeError(err) };
+    }
+  }
+
   private async processNext(): Promise<void> {
     const head = this.buffer[0];
     if (!head.events) {
       this.buffer.shift();
-      this.stats.delivered++;
+      this.stats.delivered += head.count;
       return this.deadLetter(head, head.parseError ?? 'unparseable message');
     }
     const wanted = head.events.some((e) => this.handlersFor(e).length > 0);
@@ -276,15 +294,7 @@ export class OrderedConsumer {
   }
 }
 
-function parse(msg: JsMsg): Entry {
-  try {
-    return { msg, events: decodeEventMessage(msg.data) };
-  } catch (err) {
-    return { msg, parseError: describeError(err) };
-  }
-}
-
-const count = (run: Entry[]) => run.reduce((n, e) => n + (e.events?.length ?? 1), 0);
+const count = (run: Entry[]) => run.reduce((n, e) => n + e.count, 0);
 
 function contextOf(msg: JsMsg): JetStreamContext {
   return new JetStreamContext([msg.subject, msg.info.deliveryCount, msg.seq, msg.headers]);
