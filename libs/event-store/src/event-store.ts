@@ -1,8 +1,8 @@
 import type { Client, ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EncodedEvent, NewEvent, RecordedEvent } from '@everynode/contracts';
+import type { NewEvent, RecordedEvent } from '@everynode/contracts';
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type LogHead, type LogState, type PreparedAppend } from './append-plan';
-import { ENCODED_EVENT_COLUMNS, EVENT_COLUMNS, toEncodedEvent, toRecordedEvent, type EncodedEventRow, type EventRow } from './rows';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
 import { followLog, type Tail, type TailOptions } from './tail';
 import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 
@@ -117,26 +117,11 @@ export class EventStore {
 
   /** Follows the log after `after` until stopped; see followLog. */
   tail(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, opts?: TailOptions): Tail {
-    return followLog((from, limit) => this.readAll({ after: from, limit }), this.listenerClient, after, onBatch, opts);
-  }
-
-  /** `tail` for whoever only passes the events on (the relay): each arrives as its JSON text, never parsed. */
-  tailEncoded(after: number, onBatch: (events: EncodedEvent[]) => Promise<void>, opts?: TailOptions): Tail {
-    const read = async (from: number, limit: number) => {
-      const rows: EncodedEventRow[] = await this.dataSource.query(
-        `SELECT ${ENCODED_EVENT_COLUMNS} FROM event_log.events WHERE position > $1 ORDER BY position LIMIT $2`,
-        [from, limit],
-      );
-      return rows.map(toEncodedEvent);
-    };
-    return followLog(read, this.listenerClient, after, onBatch, opts);
-  }
-
-  /** Its own connection (same settings as the pool, including the role): LISTEN holds a session. */
-  private readonly listenerClient = () => {
     const driver = this.dataSource.driver as unknown as PgDriver;
-    return new driver.postgres.Client(driver.master.options);
-  };
+    // Its own connection (same settings as the pool, including the role): LISTEN holds a session.
+    const newClient = () => new driver.postgres.Client(driver.master.options);
+    return followLog((from, limit) => this.readAll({ after: from, limit }), newClient, after, onBatch, opts);
+  }
 
   /** The caller's transaction when it has one open; otherwise a new one. */
   private inTransaction<T>(manager: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {

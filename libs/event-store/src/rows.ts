@@ -1,4 +1,4 @@
-import type { EncodedEvent, EventMetadata, RecordedEvent } from '@everynode/contracts';
+import type { EventMetadata, RecordedEvent } from '@everynode/contracts';
 
 /** The columns of event_log.events, in the order every query selects them. */
 export const EVENT_COLUMNS =
@@ -30,23 +30,4 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     hash: row.hash,
     prevHash: row.prev_hash,
   };
-}
-
-/** The columns again, with the JSON payloads as text: the encoded form is built without parsing them. */
-export const ENCODED_EVENT_COLUMNS =
-  'position, event_id, stream, stream_version, type, data::text AS data, metadata::text AS metadata, recorded_at, hash, prev_hash';
-
-export interface EncodedEventRow extends Omit<EventRow, 'data' | 'metadata'> {
-  data: string;
-  metadata: string;
-}
-
-/** The RecordedEvent's JSON, written by hand around the payloads' text (ids and hashes need no escaping). */
-export function toEncodedEvent(row: EncodedEventRow): EncodedEvent {
-  const position = Number(row.position);
-  const json =
-    `{"position":${position},"eventId":"${row.event_id}","stream":${JSON.stringify(row.stream)},"streamVersion":${row.stream_version},` +
-    `"type":${JSON.stringify(row.type)},"data":${row.data},"metadata":${row.metadata},"recordedAt":"${row.recorded_at.toISOString()}",` +
-    `"hash":"${row.hash}","prevHash":"${row.prev_hash}"}`;
-  return { position, eventId: row.event_id, type: row.type, json };
 }

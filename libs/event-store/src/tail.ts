@@ -26,11 +26,11 @@ const CHANNEL = 'event_log';
  * positions are gap-free and commit-ordered, "position > last handled" never skips an event.
  * LISTEN only shortens the wait; polling alone would be correct.
  */
-export function followLog<E extends { position: number } = RecordedEvent>(
-  read: (after: number, limit: number) => Promise<E[]>,
+export function followLog(
+  read: (after: number, limit: number) => Promise<RecordedEvent[]>,
   newListenerClient: () => Client,
   after: number,
-  onBatch: (events: E[]) => Promise<void>,
+  onBatch: (events: RecordedEvent[]) => Promise<void>,
   { batchSize = 1000, pollMs = 1000, onError = (err) => console.error('event-store tail:', err) }: TailOptions = {},
 ): Tail {
   let stopped = false;

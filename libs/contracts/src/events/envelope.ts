@@ -32,16 +32,3 @@ export interface RecordedEvent<T extends string = string, D = unknown> extends N
   hash: string;
   prevHash: string;
 }
-
-/**
- * A recorded event already serialized (`json` is `JSON.stringify` of its RecordedEvent, up to key order and
- * whitespace). The relay publishes the log in this form: read as text, never parsed and re-serialized.
- */
-export interface EncodedEvent {
-  position: number;
-  eventId: string;
-  type: string;
-  json: string;
-}
-
-export const encodeEvent = (e: RecordedEvent): EncodedEvent => ({ position: e.position, eventId: e.eventId, type: e.type, json: JSON.stringify(e) });

@@ -4,7 +4,7 @@
 // array, on that type's subject, so filtered consumers still see only their types). A lone event is still a
 // plain JSON object, as before. Grouping is a pure function of the events handed to it, so a re-published
 // batch yields the same messages and the same `Nats-Msg-Id`s, and JetStream drops the copies.
-import type { EncodedEvent, RecordedEvent } from '@everynode/contracts';
+import type { RecordedEvent } from '@everynode/contracts';
 
 /** Header of a message carrying several events: how many (a consumer skipping the type need not parse it). */
 export const EVENT_COUNT_HEADER = 'Everynode-Events';
@@ -33,12 +33,12 @@ const decoder = new TextDecoder();
 
 /** The messages for `events` (in log order): consecutive events of one type share a message. */
 export function eventMessages(
-  events: readonly EncodedEvent[],
+  events: readonly RecordedEvent[],
   subjectOf: (type: string) => string,
   limits: GroupLimits = DEFAULT_GROUP_LIMITS,
 ): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
-  let run: { type: string; first: EncodedEvent; last: EncodedEvent; json: string[]; bytes: number } | undefined;
+  let run: { type: string; first: RecordedEvent; last: RecordedEvent; json: string[]; bytes: number } | undefined;
   const flush = () => {
     if (!run) return;
     const single = run.json.length === 1;
@@ -53,7 +53,7 @@ export function eventMessages(
     run = undefined;
   };
   for (const e of events) {
-    const json = e.json;
+    const json = JSON.stringify(e);
     const bytes = json.length + 1; // with its comma; UTF-16 units, not bytes: the limit has slack for that
     if (run && (run.type !== e.type || run.json.length >= limits.maxEvents || run.bytes + bytes > limits.maxBytes)) flush();
     if (!run) run = { type: e.type, first: e, last: e, json: [], bytes: 1 }; // `[`, `]`, one comma fewer than events
