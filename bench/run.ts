@@ -4,7 +4,7 @@
 import type { Stack } from '../test/support/stack';
 import { Figure, failures, figures, machine, markdownTable, printTable, progress, recordFailure, saveResults } from './lib/report';
 import { listPods, startGateway, watchFanOut } from './scenarios/api';
-import { converge } from './scenarios/converge';
+import { converge, stopProfiled } from './scenarios/converge';
 import { ChurnParams, deletionLatency, joinLatency } from './scenarios/join-latency';
 import { DEFAULT_LIMITS, Limits, LimitsParams, measureLimits } from './scenarios/limits';
 import { replay } from './scenarios/replay';
@@ -139,6 +139,7 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
         }
       } finally {
         process.removeListener('SIGINT', stop);
+        await stopProfiled(cluster);
         await cluster.teardown();
       }
     }

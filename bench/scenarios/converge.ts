@@ -36,8 +36,16 @@ async function count(stack: Stack, sql: string): Promise<number> {
 /**
  * BENCH_CPU_PROF=scheduler,node-agent runs those services under --cpu-prof; converge then stops them
  * gracefully once every placement is durable (the profile is written at exit) and skips the Ready wait.
+ * With BENCH_CPU_PROF_UNTIL=end they run on through the later scenarios and stop before the teardown.
  */
 const PROFILED = new Set((process.env.BENCH_CPU_PROF ?? '').split(',').filter(Boolean));
+const PROFILE_CONVERGE_ONLY = PROFILED.size > 0 && process.env.BENCH_CPU_PROF_UNTIL !== 'end';
+
+/** Stops the profiled services gracefully: V8 writes a profile at exit. */
+export async function stopProfiled(stack: Stack): Promise<void> {
+  for (const service of PROFILED) if (stack.processes.has(service)) await stack.terminate(service);
+  if (PROFILED.size) progress(`CPU profiles of ${[...PROFILED].join(', ')} written to bench/profiles`);
+}
 const profiled = (service: string) => (PROFILED.has(service) ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'bench', 'profiles')] : []);
 
 /** Starts a stack with an agent of N nodes, returns it converged with no DaemonSet yet. */
@@ -101,17 +109,14 @@ export async function converge(p: ConvergeParams, keep = false): Promise<Stack |
       ...(p.limit ? { ratio: { of: 'append+publish limit', value: rate / p.limit } } : {}),
       goal: '>= 40% of the limit',
     });
-    if (PROFILED.size) {
-      for (const service of PROFILED) await stack.terminate(service);
-      progress(`converge: CPU profiles of ${[...PROFILED].join(', ')} written to bench/profiles`);
-    }
+    if (PROFILE_CONVERGE_ONLY) await stopProfiled(stack);
     // Where the time went: CPU seconds per part while placing (independent of what else the machine does).
     const cpuSeconds = [...used.values()].reduce((a, b) => a + b, 0);
     record({ scenario: 'converge', metric: 'CPU seconds while placing, all parts', value: Number(cpuSeconds.toFixed(1)), unit: 's' });
     for (const [part, seconds] of [...used].sort((a, b) => b[1] - a[1])) {
       record({ scenario: 'converge', metric: `CPU µs per placement: ${part}`, value: Math.round((seconds * 1e6) / total), unit: 'µs' });
     }
-    if (PROFILED.size) return undefined;
+    if (PROFILE_CONVERGE_ONLY) return undefined;
     await waitFor('every pod Ready', async () => {
       const n = await count(stack, `SELECT count(DISTINCT stream) AS n FROM event_log.events WHERE type = 'PodStatusChanged' AND data->>'ready' = 'true'`);
       progress(`converge: ${n}/${total} ready`);

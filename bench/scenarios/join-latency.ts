@@ -7,6 +7,8 @@
 //  - delete: DaemonSetDeleted     → the last PodRemoved of that DaemonSet
 import { COMMANDS } from '@everynode/contracts';
 import { Stack, waitFor } from '../../test/support/stack';
+import { availableParallelism } from 'node:os';
+import { CpuMeter } from '../lib/cpu';
 import { progress, record, recordLatencies } from '../lib/report';
 import { meta } from './converge';
 import type { Limits } from './limits';
@@ -135,7 +137,17 @@ export interface JoinLatencyParams extends ChurnParams {
 
 /** The churn and its latencies. */
 export async function joinLatency(stack: Stack, p: JoinLatencyParams): Promise<ChurnResult> {
+  const cpu = await new CpuMeter(stack).begin();
+  const started = performance.now();
   const result = await churn(stack, p);
+  // Whether the machine kept up: CPU used while the churn ran, against what its cores allow.
+  const used = await cpu.end();
+  const cores = (performance.now() - started) / 1000;
+  const total = [...used.values()].reduce((a, b) => a + b, 0);
+  record({ scenario: S, metric: `CPU busy during the churn (of ${availableParallelism()} cores)`, value: Math.round((100 * total) / (cores * availableParallelism())), unit: '%' });
+  for (const [part, seconds] of [...used].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
+    record({ scenario: S, metric: `CPU during the churn: ${part}`, value: Math.round((100 * seconds) / cores), unit: '% of a core' });
+  }
   const remaining = await settle(stack, result.nodes);
   if (remaining) record({ scenario: S, metric: 'churned nodes still present 300 s after the churn', value: remaining, unit: 'nodes' });
   const { join, leave } = await nodeLatencies(stack, result.nodes);

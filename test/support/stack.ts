@@ -147,6 +147,15 @@ export class Stack {
     }, 30_000, 200);
   }
 
+  /** The value of one unlabelled series (`everynode_…`) of a service's /metrics, null when absent. */
+  async metric(instance: string, series: string): Promise<number | null> {
+    const text = await fetch(`http://127.0.0.1:${this.ports.get(instance)}/metrics`, { signal: AbortSignal.timeout(2000) })
+      .then((r) => r.text())
+      .catch(() => '');
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : null;
+  }
+
   async startAll(): Promise<void> {
     await Promise.all((['node-registry', 'daemonset-spec', 'scheduler'] as const).map((s) => this.start(s)));
   }

@@ -105,12 +105,8 @@ export class FaultCluster {
   }
 
   /** The value of a series on a process' /metrics (`name` or `name{labels}`); null when absent or unreachable. */
-  async metric(instance: string, series: string): Promise<number | null> {
-    const text = await fetch(`http://127.0.0.1:${this.stack.ports.get(instance)}/metrics`, { signal: AbortSignal.timeout(2000) })
-      .then((r) => r.text())
-      .catch(() => '');
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : null;
+  metric(instance: string, series: string): Promise<number | null> {
+    return this.stack.metric(instance, series);
   }
 
   /** The sum of a labelled series over all its labels (e.g. every kind and reason of scheduler actions). */

@@ -31,11 +31,16 @@ const splitKey = (key: string) => {
   return { namespace: key.slice(0, i), name: key.slice(i + 1) };
 };
 
-export function decisionFor(cache: ClusterCache, action: Action, taken: Set<string>): Decision {
+/**
+ * `taken`: names given in this pass. A name can also have been used by a pod removed long ago (its stream
+ * lives on in the log): the append then fails and the commit retries with new names, as Kubernetes retries
+ * generateName on AlreadyExists.
+ */
+export function decisionFor(cache: ClusterCache, action: Action, taken: Set<string>, suffixLength?: number): Decision {
   if (action.kind === 'create') {
     const ds = cache.state.daemonSets.get(action.daemonSet)!;
     let name: string;
-    do name = podName(ds.name);
+    do name = podName(ds.name, Math.random, suffixLength);
     while (taken.has(`${ds.namespace}/${name}`) || cache.state.pods.has(`${ds.namespace}/${name}`));
     taken.add(`${ds.namespace}/${name}`);
     const data: PodScheduled = {

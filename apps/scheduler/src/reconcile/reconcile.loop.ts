@@ -4,7 +4,8 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK_KEY, EventStore } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everynode/event-store';
+import type { AppendResult, LogHead } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
 import { reconcile } from '@everynode/reconciler';
@@ -15,6 +16,8 @@ import { Decision, decisionFor, orphanDecision } from './decisions';
 /** Decisions per transaction: large enough to amortise round trips, small enough that other writers (node joins, status reports) get the log lock every ~100 ms. */
 const BATCH = 2000;
 const MAX_PASSES = 20;
+/** Tries of a chunk whose generated pod names keep hitting names of removed pods (rare at 5 characters: 10,000 removed pods of a DaemonSet take 1 name in 1,400). */
+const NAME_ATTEMPTS = 10;
 /** The events that place or remove pods: decisions must be made on a view that holds all of them. */
 const PLACEMENT_EVENTS = ['PodScheduled', 'PodRemoved', 'PodOrphaned'];
 
@@ -43,6 +46,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   private readonly actionsTotal;
   private readonly conflictsTotal;
+  private readonly nameCollisionsTotal;
   private readonly passSeconds;
 
   constructor(
@@ -55,6 +59,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.actionsTotal = metrics.counter('scheduler_actions_total', 'Pods placed and removed, by kind and reason.');
     this.conflictsTotal = metrics.counter('scheduler_conflicts_total', 'Decisions retried because another writer got there first.');
+    this.nameCollisionsTotal = metrics.counter('scheduler_pod_name_collisions_total', 'Chunks decided again because a generated pod name was taken by a removed pod.');
     this.passSeconds = metrics.gauge('scheduler_last_pass_seconds', 'Duration of the last reconcile pass.');
     metrics.gaugeFn('scheduler_log_position', 'Log position the scheduler has folded.', () => this.cache.position);
     metrics.gaugeFn('scheduler_pods', 'Pods in the scheduler view.', () => this.cache.state.pods.size);
@@ -144,7 +149,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const decide = (item: (typeof todo)[number]): Decision | null => {
         if (item.kind === 'orphan') return this.cache.state.pods.has(item.pod) ? orphanDecision(this.cache, item.pod, this.formerOwner(item.pod)) : null;
         if (item.kind === 'create' && !this.cache.state.daemonSets.has(item.daemonSet)) return null;
-        return decisionFor(this.cache, item, taken);
+        return decisionFor(this.cache, item, taken, this.config.podNameRandomLength);
       };
       const t2 = Date.now();
       try {
@@ -174,37 +179,20 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private async commit<T>(todo: T[], decide: (item: T) => Decision | null, basis: number): Promise<void> {
     let head = this.cache.head;
     for (let i = 0; i < todo.length; i += BATCH) {
-      const chunk = todo.slice(i, i + BATCH).flatMap((item) => decide(item) ?? []);
-      if (!chunk.length) continue;
-      // Hashed and built before the lock, on the head we expect (usually right: we are the main writer);
-      // under the lock only queries run, so the other writers wait milliseconds, not the planning.
-      const requests = chunk.map((d) => d.request);
-      const prepared = this.store.prepare(requests, head);
-      const guards = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
-      const inserts = guards.length ? JSON.stringify(guards) : null;
-      const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
-      const results = await this.dataSource.transaction(async (manager) => {
-        // The log lock first (appendMany takes it again): with it held, no placement can land between this
-        // check and the append, and the guard rows below are written in log order.
-        await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
-        // A few probes of the (type, position) index, however far the log has grown.
-        const [newer] = await manager.query(
-          `SELECT position FROM event_log.events WHERE type = ANY($2::text[]) AND position > $1 LIMIT 1`,
-          [basis, PLACEMENT_EVENTS],
-        );
-        if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
-        const appended = await this.store.appendMany(requests, { manager, prepared });
-        if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
-        if (inserts) {
-          await manager.query(
-            `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
-             SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset($1::jsonb)
-               AS x(pod text, daemonset text, node text, template_hash text)`,
-            [inserts],
-          );
+      let results: AppendResult[] | undefined;
+      for (let attempt = 1; !results; attempt++) {
+        const chunk = todo.slice(i, i + BATCH).flatMap((item) => decide(item) ?? []);
+        if (!chunk.length) break;
+        try {
+          results = await this.commitChunk(chunk, head, basis);
+        } catch (error) {
+          // A generated name an earlier, removed pod had: decide the chunk again, with new names (the failed
+          // ones stay taken). Anything else — and a name space worn out — fails the pass.
+          if (!(error instanceof WrongExpectedVersionError && error.expected === 'no_stream') || attempt >= NAME_ATTEMPTS) throw error;
+          this.nameCollisionsTotal.inc();
         }
-        return appended;
-      });
+      }
+      if (!results) continue;
       // Fold our own decisions without reading them back.
       const events = results.flatMap((r) => r.events);
       await this.cache.foldAppended(events);
@@ -214,5 +202,38 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const last = events.reduce((a, b) => (b.position > a.position ? b : a), events[0]);
       if (last) head = { position: last.position, hash: last.hash, recordedAt: last.recordedAt };
     }
+  }
+
+  /** One chunk, one transaction: the stale-view check, the events, the placements guard. */
+  private async commitChunk(chunk: Decision[], head: LogHead | null, basis: number): Promise<AppendResult[]> {
+    // Hashed and built before the lock, on the head we expect (usually right: we are the main writer);
+    // under the lock only queries run, so the other writers wait milliseconds, not the planning.
+    const requests = chunk.map((d) => d.request);
+    const prepared = this.store.prepare(requests, head);
+    const guards = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
+    const inserts = guards.length ? JSON.stringify(guards) : null;
+    const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
+    return this.dataSource.transaction(async (manager) => {
+      // The log lock first (appendMany takes it again): with it held, no placement can land between this
+      // check and the append, and the guard rows below are written in log order.
+      await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
+      // A few probes of the (type, position) index, however far the log has grown.
+      const [newer] = await manager.query(
+        `SELECT position FROM event_log.events WHERE type = ANY($2::text[]) AND position > $1 LIMIT 1`,
+        [basis, PLACEMENT_EVENTS],
+      );
+      if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
+      const appended = await this.store.appendMany(requests, { manager, prepared });
+      if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
+      if (inserts) {
+        await manager.query(
+          `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
+           SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset($1::jsonb)
+             AS x(pod text, daemonset text, node text, template_hash text)`,
+          [inserts],
+        );
+      }
+      return appended;
+    });
   }
 }

@@ -2,7 +2,6 @@
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_GENERATED_NAME_LENGTH = 63;
 const RANDOM_LENGTH = 5;
-const MAX_BASE = MAX_GENERATED_NAME_LENGTH - RANDOM_LENGTH; // 58
 
 export function randomSuffix(length = RANDOM_LENGTH, random: () => number = Math.random): string {
   let out = '';
@@ -11,7 +10,7 @@ export function randomSuffix(length = RANDOM_LENGTH, random: () => number = Math
 }
 
 /** `<daemonset>-` + 5 random characters, the base cut so the name stays within 63 characters. */
-export function podName(daemonSetName: string, random: () => number = Math.random): string {
-  const base = `${daemonSetName}-`.slice(0, MAX_BASE);
-  return base + randomSuffix(RANDOM_LENGTH, random);
+export function podName(daemonSetName: string, random: () => number = Math.random, length = RANDOM_LENGTH): string {
+  const base = `${daemonSetName}-`.slice(0, MAX_GENERATED_NAME_LENGTH - length);
+  return base + randomSuffix(length, random);
 }

@@ -19,6 +19,8 @@ export interface ServiceConfig {
   logLevel: string;
   /** Whether this process contends for the relay (one is active at a time). */
   relay: boolean;
+  /** Random characters of a generated pod name (Kubernetes: 5); fewer only to make name collisions likely in tests. */
+  podNameRandomLength: number;
 }
 
 export const DEFAULT_PORTS: Record<string, number> = {
@@ -73,6 +75,7 @@ export function loadConfig(service: string, env: NodeJS.ProcessEnv = process.env
     leaseDurationMs: int(env, 'NODE_LEASE_DURATION_MS', 40_000, 100),
     nodeGcAfterMs: int(env, 'NODE_GC_AFTER_MS', 300_000),
     logLevel: env.LOG_LEVEL || 'log',
+    podNameRandomLength: int(env, 'POD_NAME_RANDOM_LENGTH', 5, 1),
     // The scheduler writes most of the log; the relay reads it back and publishes it. Keeping the relay in the
     // other services puts that work on the other core instead of the scheduler's event loop.
     // With NATS credentials but none for the relay (NATS_RELAY_USER …), a process could not publish events
