@@ -62,7 +62,16 @@ export class EventStore {
       // The lock is held from here to commit: the less done now, the less every other writer waits.
       const ahead = prepared && preparedPlanHolds(prepared, state);
       const plan = ahead ? prepared.plan : planAppends(normalized, state, new Date());
-      for (const document of ahead ? prepared.documents : insertDocuments(plan.toInsert)) await insertEvents(manager, document);
+      let meanwhile = opts.whileInserting;
+      for (const document of ahead ? prepared.documents : insertDocuments(plan.toInsert)) {
+        const inserting = insertEvents(manager, document);
+        if (meanwhile) {
+          await sent();
+          meanwhile();
+          meanwhile = undefined;
+        }
+        await inserting;
+      }
       return plan.results;
     });
   }
@@ -153,6 +162,15 @@ export class EventStore {
       existing: new Map(existingRows.map((row) => [row.event_id, toRecordedEvent(row)])),
     };
   }
+}
+
+/** Resolves after the microtasks in flight (a query's way down to the socket) have run. */
+const sent = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The log's head once `prepared` is appended as planned: what the batch after it can be prepared on. */
+export function headAfter(prepared: PreparedAppend | null): LogHead | null {
+  const last = prepared?.plan.toInsert[prepared.plan.toInsert.length - 1];
+  return last ? { position: last.position, hash: last.hash, recordedAt: last.recordedAt } : (prepared?.head ?? null);
 }
 
 /** One INSERT of a document made by insertDocuments. */

@@ -1,4 +1,4 @@
-export { EventStore, APPEND_LOCK_KEY } from './event-store';
+export { EventStore, APPEND_LOCK_KEY, headAfter } from './event-store';
 export type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 export type { Tail, TailOptions } from './tail';
 export type { LogHead, PreparedAppend } from './append-plan';

@@ -23,6 +23,11 @@ export interface AppendResult {
 export interface TransactionOptions {
   /** Run inside the caller's transaction (READ COMMITTED); the caller commits. */
   manager?: EntityManager;
+  /**
+   * Called once the INSERT is on its way to PostgreSQL, before it is awaited: the caller's CPU work (the next
+   * batch) overlaps the database's instead of following it.
+   */
+  whileInserting?: () => void;
 }
 
 export interface ReadAllOptions {

@@ -4,11 +4,11 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everynode/event-store';
-import type { AppendResult, LogHead } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, EventStore, headAfter, WrongExpectedVersionError } from '@everynode/event-store';
+import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
-import { reconcile } from '@everynode/reconciler';
+import { reconcile, slotKey } from '@everynode/reconciler';
 import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { Decision, decisionFor, orphanDecision } from './decisions';
@@ -24,6 +24,26 @@ const PLACEMENT_EVENTS = ['PodScheduled', 'PodRemoved', 'PodOrphaned'];
 /** Another writer placed or removed pods after the view decisions were made on: read on, decide again. */
 class StaleViewError extends Error {
   readonly code = '40001'; // serialization_failure: a retryable conflict
+}
+
+/** The slots (and departed nodes, for pods without an owner) a round acted on: what the next round re-checks. */
+function followUp(actions: Action[]): ReconcileScope {
+  const slots = new Set<string>();
+  const nodes = new Set<string>();
+  for (const a of actions) {
+    if (a.daemonSet) slots.add(slotKey(a.daemonSet, a.node));
+    else nodes.add(a.node);
+  }
+  return { slots, nodes };
+}
+
+/** A chunk of decisions ready for its transaction. */
+interface Chunk {
+  requests: AppendRequest[];
+  prepared: PreparedAppend | null;
+  /** Placements-guard rows to insert (a JSON document), and pods whose rows go. */
+  inserts: string | null;
+  removes: string[];
 }
 
 interface PendingScope {
@@ -125,10 +145,15 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     this.requeueTimer.unref();
   }
 
-  /** Decide and commit until the scope needs nothing more (bounded: rolling updates take several passes). */
+  /**
+   * Decide and commit until the scope needs nothing more (bounded: a rolling update deletes, then creates).
+   * After the first round only the slots the last round acted on are looked at again: what changed
+   * elsewhere meanwhile has its own pending request. (Taking the whole scope again let a full resync during
+   * node churn go round 20 times, each a full reconcile with ever more new nodes in it.)
+   */
   private async pass(scope: PendingScope): Promise<void> {
     const started = Date.now();
-    const request: ReconcileScope = { all: scope.all, nodes: scope.nodes, daemonSets: scope.daemonSets, slots: scope.slots };
+    let request: ReconcileScope = { all: scope.all, nodes: scope.nodes, daemonSets: scope.daemonSets, slots: scope.slots };
     for (let round = 0, conflicts = 0; round < MAX_PASSES; round++) {
       const t0 = Date.now();
       await this.cache.catchUp();
@@ -154,7 +179,11 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const t2 = Date.now();
       try {
         await this.commit(todo, decide, basis);
-        this.logger.debug(`pass: catch-up ${t1 - t0} ms, decide ${t2 - t1} ms, commit ${Date.now() - t2} ms, ${todo.length} decisions`);
+        request = followUp(actions);
+        this.logger.debug(
+          `pass: catch-up ${t1 - t0} ms, decide ${t2 - t1} ms, commit ${Date.now() - t2} ms, ${todo.length} decisions; ` +
+            `scope ${scope.all ? 'all' : `${scope.nodes.size} nodes, ${scope.daemonSets.size} daemonsets, ${scope.slots.size} slots`}`,
+        );
         const counts = new Map<string, number>();
         for (const a of actions) counts.set(`${a.kind}|${a.reason}`, (counts.get(`${a.kind}|${a.reason}`) ?? 0) + 1);
         for (const [k, n] of counts) this.actionsTotal.inc({ kind: k.split('|')[0], reason: k.split('|')[1] }, n);
@@ -175,21 +204,29 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * Commits only if no pod was placed or removed by anyone else after `basis`. The placements guard alone
    * stops two pods of one template on a node; two replicas deciding on stale views across a rollout could
    * still place pods of two templates there (found by test/faults/two-schedulers.fault.spec.ts).
+   * Pipelined: while PostgreSQL inserts one chunk, the next is built and hashed on the head that chunk
+   * leaves (a wrong guess only costs planning it again under the lock).
    */
   private async commit<T>(todo: T[], decide: (item: T) => Decision | null, basis: number): Promise<void> {
     let head = this.cache.head;
+    const build = (from: number, on: LogHead | null) => this.buildChunk(todo.slice(from, from + BATCH).flatMap((item) => decide(item) ?? []), on);
+    let next: Chunk | null | undefined = build(0, head);
     for (let i = 0; i < todo.length; i += BATCH) {
+      let chunk = next === undefined ? build(i, head) : next;
+      next = undefined;
+      const more = i + BATCH < todo.length;
       let results: AppendResult[] | undefined;
-      for (let attempt = 1; !results; attempt++) {
-        const chunk = todo.slice(i, i + BATCH).flatMap((item) => decide(item) ?? []);
-        if (!chunk.length) break;
+      for (let attempt = 1; chunk && !results; attempt++) {
+        const ahead = chunk;
+        const buildNext = more && next === undefined ? () => (next = build(i + BATCH, headAfter(ahead.prepared))) : undefined;
         try {
-          results = await this.commitChunk(chunk, head, basis);
+          results = await this.commitChunk(chunk, basis, buildNext);
         } catch (error) {
           // A generated name an earlier, removed pod had: decide the chunk again, with new names (the failed
           // ones stay taken). Anything else — and a name space worn out — fails the pass.
           if (!(error instanceof WrongExpectedVersionError && error.expected === 'no_stream') || attempt >= NAME_ATTEMPTS) throw error;
           this.nameCollisionsTotal.inc();
+          chunk = build(i, head);
         }
       }
       if (!results) continue;
@@ -204,15 +241,22 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /** A chunk's events hashed and serialized, and its guard rows, ahead of its transaction; null when empty. */
+  private buildChunk(decisions: Decision[], head: LogHead | null): Chunk | null {
+    if (!decisions.length) return null;
+    const requests = decisions.map((d) => d.request);
+    const guards = decisions.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
+    return {
+      requests,
+      prepared: this.store.prepare(requests, head),
+      inserts: guards.length ? JSON.stringify(guards) : null,
+      removes: decisions.flatMap((d) => (d.guard.remove ? [d.guard.remove] : [])),
+    };
+  }
+
   /** One chunk, one transaction: the stale-view check, the events, the placements guard. */
-  private async commitChunk(chunk: Decision[], head: LogHead | null, basis: number): Promise<AppendResult[]> {
-    // Hashed and built before the lock, on the head we expect (usually right: we are the main writer);
-    // under the lock only queries run, so the other writers wait milliseconds, not the planning.
-    const requests = chunk.map((d) => d.request);
-    const prepared = this.store.prepare(requests, head);
-    const guards = chunk.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
-    const inserts = guards.length ? JSON.stringify(guards) : null;
-    const removes = chunk.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
+  private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
+    const { requests, prepared, inserts, removes } = chunk;
     return this.dataSource.transaction(async (manager) => {
       // The log lock first (appendMany takes it again): with it held, no placement can land between this
       // check and the append, and the guard rows below are written in log order.
@@ -223,7 +267,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
         [basis, PLACEMENT_EVENTS],
       );
       if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
-      const appended = await this.store.appendMany(requests, { manager, prepared });
+      const appended = await this.store.appendMany(requests, { manager, prepared, whileInserting });
       if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
       if (inserts) {
         await manager.query(
