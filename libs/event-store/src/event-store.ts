@@ -56,7 +56,7 @@ export class EventStore {
 
   private async appendNormalized(normalized: AppendRequest[], opts: TransactionOptions, prepared?: PreparedAppend): Promise<AppendResult[]> {
     return this.inTransaction(opts.manager, async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
+      if (!(opts.locked && opts.manager)) await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
       // Read after the lock: every earlier append has committed, so this is the true head.
       const state = await this.logState(manager, normalized);
       // The lock is held from here to commit: the less done now, the less every other writer waits.
@@ -138,31 +138,34 @@ export class EventStore {
     return (manager ?? this.dataSource.manager).transaction(fn);
   }
 
+  /** The head, the streams' versions and the events already recorded under the requests' ids: one round trip under the lock. */
   private async logState(manager: EntityManager, requests: AppendRequest[]): Promise<LogState> {
     const streams = [...new Set(requests.map((r) => r.stream))];
     const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
-    const [head]: { position: string; hash: string; recorded_at: Date }[] = await manager.query(
-      'SELECT position, hash, recorded_at FROM event_log.events ORDER BY position DESC LIMIT 1',
-    );
     // One index probe per stream, whatever the statistics say: `stream = ANY(…) GROUP BY stream` was
     // planned as a parallel scan of the whole log once it grew faster than ANALYZE ran (400 ms a batch at
     // 150,000 events, so placing pods got slower with every batch).
-    const versionRows: { stream: string; version: number }[] = await manager.query(
-      `SELECT s.stream, v.version FROM unnest($1::text[]) AS s(stream)
-       CROSS JOIN LATERAL (SELECT max(stream_version) AS version FROM event_log.events e WHERE e.stream = s.stream) v
-       WHERE v.version IS NOT NULL`,
-      [streams],
+    const [row]: { head: EventRow[] | null; versions: { stream: string; version: number }[] | null; existing: EventRow[] | null }[] = await manager.query(
+      `SELECT
+         (SELECT json_agg(h) FROM (SELECT position, hash, recorded_at FROM event_log.events ORDER BY position DESC LIMIT 1) h) AS head,
+         (SELECT json_agg(v) FROM (
+            SELECT s.stream, m.version FROM unnest($1::text[]) AS s(stream)
+            CROSS JOIN LATERAL (SELECT max(stream_version) AS version FROM event_log.events e WHERE e.stream = s.stream) m
+            WHERE m.version IS NOT NULL) v) AS versions,
+         (SELECT json_agg(x) FROM (SELECT ${EVENT_COLUMNS} FROM event_log.events WHERE event_id = ANY($2::uuid[])) x) AS existing`,
+      [streams, ids],
     );
-    const existingRows: EventRow[] = ids.length
-      ? await manager.query(`SELECT ${EVENT_COLUMNS} FROM event_log.events WHERE event_id = ANY($1::uuid[])`, [ids])
-      : [];
+    const head = row.head?.[0];
     return {
-      head: head ? { position: Number(head.position), hash: head.hash, recordedAt: head.recorded_at.toISOString() } : null,
-      versions: new Map(versionRows.map((r) => [r.stream, r.version])),
-      existing: new Map(existingRows.map((row) => [row.event_id, toRecordedEvent(row)])),
+      head: head ? { position: Number(head.position), hash: head.hash, recordedAt: isoTime(head.recorded_at) } : null,
+      versions: new Map((row.versions ?? []).map((r) => [r.stream, r.version])),
+      existing: new Map((row.existing ?? []).map((r) => [r.event_id, toRecordedEvent({ ...r, recorded_at: new Date(r.recorded_at) })])),
     };
   }
 }
+
+/** A timestamptz as JSON renders it (microseconds, offset) → the ISO form the log's events carry (as `Date` parsing gives). */
+const isoTime = (value: string | Date) => new Date(value).toISOString();
 
 /** Resolves after the microtasks in flight (a query's way down to the socket) have run. */
 const sent = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -23,6 +23,8 @@ export interface AppendResult {
 export interface TransactionOptions {
   /** Run inside the caller's transaction (READ COMMITTED); the caller commits. */
   manager?: EntityManager;
+  /** The caller's transaction already holds the log lock (APPEND_LOCK_KEY): one round trip less under it. */
+  locked?: boolean;
   /**
    * Called once the INSERT is on its way to PostgreSQL, before it is awaited: the caller's CPU work (the next
    * batch) overlaps the database's instead of following it.

@@ -258,8 +258,8 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
     const { requests, prepared, inserts, removes } = chunk;
     return this.dataSource.transaction(async (manager) => {
-      // The log lock first (appendMany takes it again): with it held, no placement can land between this
-      // check and the append, and the guard rows below are written in log order.
+      // The log lock first: with it held, no placement can land between this check and the append, and the
+      // guard rows below are written in log order.
       await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
       // A few probes of the (type, position) index, however far the log has grown.
       const [newer] = await manager.query(
@@ -267,7 +267,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
         [basis, PLACEMENT_EVENTS],
       );
       if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
-      const appended = await this.store.appendMany(requests, { manager, prepared, whileInserting });
+      const appended = await this.store.appendMany(requests, { manager, locked: true, prepared, whileInserting });
       if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
       if (inserts) {
         await manager.query(
