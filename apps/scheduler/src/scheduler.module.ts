@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
+import { AppendSequencer } from './cluster/append-sequencer';
 import { ClusterCache } from './cluster/cluster.cache';
 import { DeletePodHandler } from './delete-pod/delete-pod.handler';
 import { PodStatusWriter } from './pod-status/pod-status.writer';
@@ -16,7 +17,7 @@ export class SchedulerModule {
       module: SchedulerModule,
       imports: [ServiceCoreModule.forRoot(config)],
       controllers: [EventTrigger, PodQueries, ReportPodStatusHandler, DeletePodHandler],
-      providers: [ClusterCache, ReconcileLoop, PodStatusWriter],
+      providers: [ClusterCache, AppendSequencer, ReconcileLoop, PodStatusWriter],
     };
   }
 }

@@ -5,10 +5,11 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { podStream } from '@everynode/contracts';
-import type { PodStatusChanged, RecordedEvent, ReportPodStatusCommand } from '@everynode/contracts';
-import { AppendRequest, EventStore } from '@everynode/event-store';
+import type { PodStatusChanged, ReportPodStatusCommand } from '@everynode/contracts';
+import { AppendRequest, EventStore, headAfter } from '@everynode/event-store';
 import { retryOnConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
+import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
 
 export interface ReportResult {
@@ -46,6 +47,7 @@ export class PodStatusWriter {
   constructor(
     private readonly store: EventStore,
     private readonly cache: ClusterCache,
+    private readonly sequencer: AppendSequencer,
   ) {}
 
   /** Records the changes among these reports; resolves once they are committed and folded. */
@@ -78,17 +80,21 @@ export class PodStatusWriter {
 
   private async commit(cmds: ReportPodStatusCommand[]): Promise<Written[]> {
     let results: Written[] = [];
-    let appended: RecordedEvent[] = [];
-    // Decided on the latest view and planned before the log lock (the lock is then held only for the
-    // queries); a conflict means someone wrote after that view: catch up and decide again.
+    // Decided on the latest view and planned before the log lock, in turn with the reconcile loop (the lock
+    // is then held only for the queries); a conflict means someone wrote after that view: decide again.
     await retryOnConflict(async () => {
       await this.cache.catchUp();
       const requests: AppendRequest[] = [];
       results = this.decide(cmds, requests);
-      const prepared = this.store.prepare(requests, this.cache.head);
-      appended = (await this.store.appendMany(requests, { prepared })).flatMap((r) => r.events);
+      await this.sequencer.run(
+        (head) => this.store.prepare(requests, head),
+        (prepared) => (prepared ? headAfter(prepared) : undefined),
+        async (prepared) => {
+          const appended = requests.length ? await this.store.appendMany(requests, { prepared }) : [];
+          await this.cache.foldAppended(appended.flatMap((r) => r.events));
+        },
+      );
     });
-    await this.cache.foldAppended(appended);
     return results;
   }
 

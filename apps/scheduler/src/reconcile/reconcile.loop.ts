@@ -10,6 +10,7 @@ import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from 
 import type { ServiceConfig } from '@everynode/platform';
 import { reconcile, slotKey } from '@everynode/reconciler';
 import type { Action, ReconcileScope } from '@everynode/reconciler';
+import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { Decision, decisionFor, orphanDecision } from './decisions';
 
@@ -74,6 +75,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly cache: ClusterCache,
+    private readonly sequencer: AppendSequencer,
     metrics: MetricsRegistry,
     readiness: Readiness,
   ) {
@@ -204,46 +206,50 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * Commits only if no pod was placed or removed by anyone else after `basis`. The placements guard alone
    * stops two pods of one template on a node; two replicas deciding on stale views across a rollout could
    * still place pods of two templates there (found by test/faults/two-schedulers.fault.spec.ts).
-   * Pipelined: while PostgreSQL inserts one chunk, the next is built and hashed on the head that chunk
-   * leaves (a wrong guess only costs planning it again under the lock).
+   * Chunks go through the AppendSequencer, in turn with the status writer; while PostgreSQL inserts one
+   * chunk, the next is built, hashed and queued behind it.
    */
   private async commit<T>(todo: T[], decide: (item: T) => Decision | null, basis: number): Promise<void> {
-    let head = this.cache.head;
-    const build = (from: number, on: LogHead | null) => this.buildChunk(todo.slice(from, from + BATCH).flatMap((item) => decide(item) ?? []), on);
-    let next: Chunk | null | undefined = build(0, head);
-    for (let i = 0; i < todo.length; i += BATCH) {
-      let chunk = next === undefined ? build(i, head) : next;
-      next = undefined;
-      const more = i + BATCH < todo.length;
-      let results: AppendResult[] | undefined;
-      for (let attempt = 1; chunk && !results; attempt++) {
-        const ahead = chunk;
-        const buildNext = more && next === undefined ? () => (next = build(i + BATCH, headAfter(ahead.prepared))) : undefined;
-        try {
-          results = await this.commitChunk(chunk, basis, buildNext);
-        } catch (error) {
-          // A generated name an earlier, removed pod had: decide the chunk again, with new names (the failed
-          // ones stay taken). Anything else — and a name space worn out — fails the pass.
-          if (!(error instanceof WrongExpectedVersionError && error.expected === 'no_stream') || attempt >= NAME_ATTEMPTS) throw error;
-          this.nameCollisionsTotal.inc();
-          chunk = build(i, head);
-        }
+    let next: Promise<void> | undefined;
+    const enqueue = async (from: number, attempt = 1): Promise<void> => {
+      const decisions = todo.slice(from, from + BATCH).flatMap((item) => decide(item) ?? []);
+      if (!decisions.length) return;
+      const whileInserting = () => {
+        if (next || from + BATCH >= todo.length) return;
+        next = enqueue(from + BATCH);
+        next.catch(() => undefined); // awaited below; a pass that fails first must not leave it unhandled
+      };
+      try {
+        await this.sequencer.run(
+          (head) => this.buildChunk(decisions, head),
+          (chunk) => headAfter(chunk.prepared) ?? undefined,
+          async (chunk) => {
+            const results = await this.commitChunk(chunk, basis, whileInserting);
+            // Fold our own decisions without reading them back.
+            const events = results.flatMap((r) => r.events);
+            await this.cache.foldAppended(events);
+            // Checked up to the lock and appended right after it: everything up to our last event is accounted
+            // for, so the next chunk only has to look past it (a growing "not ours" list made this O(n²)).
+            for (const e of events) if (e.position > basis) basis = e.position;
+          },
+        );
+      } catch (error) {
+        // A generated name an earlier, removed pod had: decide the chunk again, with new names (the failed
+        // ones stay taken). Anything else — and a name space worn out — fails the pass.
+        if (!(error instanceof WrongExpectedVersionError && error.expected === 'no_stream') || attempt >= NAME_ATTEMPTS) throw error;
+        this.nameCollisionsTotal.inc();
+        await enqueue(from, attempt + 1);
       }
-      if (!results) continue;
-      // Fold our own decisions without reading them back.
-      const events = results.flatMap((r) => r.events);
-      await this.cache.foldAppended(events);
-      // Checked up to the lock and appended right after it: everything up to our last event is accounted
-      // for, so the next chunk only has to look past it (a growing "not ours" list made this O(n²)).
-      for (const e of events) if (e.position > basis) basis = e.position;
-      const last = events.reduce((a, b) => (b.position > a.position ? b : a), events[0]);
-      if (last) head = { position: last.position, hash: last.hash, recordedAt: last.recordedAt };
+    };
+    for (let i = 0; i < todo.length; i += BATCH) {
+      const current = next ?? enqueue(i);
+      next = undefined;
+      await current;
     }
   }
 
-  /** A chunk's events hashed and serialized, and its guard rows, ahead of its transaction; null when empty. */
-  private buildChunk(decisions: Decision[], head: LogHead | null): Chunk | null {
-    if (!decisions.length) return null;
+  /** A chunk's events hashed and serialized, and its guard rows, ahead of its transaction. */
+  private buildChunk(decisions: Decision[], head: LogHead | null): Chunk {
     const requests = decisions.map((d) => d.request);
     const guards = decisions.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
     return {

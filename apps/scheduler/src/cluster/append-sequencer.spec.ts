@@ -1,0 +1,59 @@
+import type { LogHead } from '@everynode/event-store';
+import { AppendSequencer } from './append-sequencer';
+import type { ClusterCache } from './cluster.cache';
+
+const head = (position: number): LogHead => ({ position, hash: `h${position}`, recordedAt: '2026-12-05T00:00:00.000Z' });
+
+/** The sequencer reads only the folded head of the cache; commits here "fold" by moving it. */
+function setup(start: LogHead | null = head(10)) {
+  const cache = { head: start } as { head: LogHead | null };
+  const sequencer = new AppendSequencer(cache as unknown as ClusterCache);
+  const log: string[] = [];
+  let running = 0;
+  /** An append of `n` events: planned on the head it is given, committed after a tick, folded. */
+  const append = (name: string, n: number, fail = false) =>
+    sequencer.run(
+      (base) => {
+        log.push(`plan ${name} on ${base?.position ?? 0}`);
+        return { base, after: n ? head((base?.position ?? 0) + n) : undefined };
+      },
+      (p) => p.after,
+      async (p) => {
+        running++;
+        expect(running).toBe(1); // one commit at a time
+        log.push(`commit ${name}`);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        if (fail) throw new Error(`${name} failed`);
+        if (p.after) cache.head = p.after;
+        return name;
+      },
+    );
+  return { cache, append, log };
+}
+
+describe('AppendSequencer', () => {
+  it('plans each append on the head the ones queued before it leave, and commits them in that order', async () => {
+    const { append, log, cache } = setup();
+    const done = await Promise.all([append('loop-1', 2000), append('status', 3), append('loop-2', 2000)]);
+    expect(done).toEqual(['loop-1', 'status', 'loop-2']);
+    expect(log).toEqual(['plan loop-1 on 10', 'plan status on 2010', 'plan loop-2 on 2013', 'commit loop-1', 'commit status', 'commit loop-2']);
+    expect(cache.head?.position).toBe(4013);
+  });
+
+  it('plans on the folded head when nothing is queued, and an empty append leaves the expected head as it was', async () => {
+    const { append, log, cache } = setup();
+    await append('a', 5);
+    cache.head = head(100); // another process appended and the cache folded it
+    await Promise.all([append('empty', 0), append('b', 1)]);
+    expect(log.filter((l) => l.startsWith('plan'))).toEqual(['plan a on 10', 'plan empty on 100', 'plan b on 100']);
+  });
+
+  it('gives a failed commit its error and goes on with the ones behind it', async () => {
+    const { append, log } = setup(null);
+    const results = await Promise.allSettled([append('a', 1, true), append('b', 1), append('c', 1)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason.message).toBe('a failed');
+    expect(log).toEqual(['plan a on 0', 'plan b on 1', 'plan c on 2', 'commit a', 'commit b', 'commit c']);
+  });
+});
