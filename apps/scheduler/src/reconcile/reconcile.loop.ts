@@ -60,8 +60,6 @@ const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSe
 export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcileLoop.name);
   private pending = emptyScope();
-  /** The rest of a full resync, a piece per pass. */
-  private resync: PendingScope[] = [];
   private inflight: Promise<void> | null = null;
   private resyncTimer?: NodeJS.Timeout;
   private requeueTimer?: NodeJS.Timeout;
@@ -125,25 +123,13 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
 
   private isPending() {
     const p = this.pending;
-    return p.all || this.hasTriggers() || this.resync.length > 0;
-  }
-
-  private hasTriggers() {
-    const p = this.pending;
-    return p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0;
+    return p.all || p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0;
   }
 
   private async drain(): Promise<void> {
     while (this.isPending() && !this.stopped) {
-      if (this.pending.all) {
-        this.pending.all = false;
-        await this.cache.catchUp();
-        this.resync = this.resyncPieces();
-      }
-      // What events asked for first; the full resync a piece at a time in between.
-      let scope = this.pending;
-      if (this.hasTriggers()) this.pending = emptyScope();
-      else scope = this.resync.shift() ?? emptyScope();
+      const scope = this.pending;
+      this.pending = emptyScope();
       try {
         await this.pass(scope);
       } catch (error) {
@@ -153,24 +139,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
         throw error;
       }
     }
-  }
-
-  /**
-   * A full resync as one pass per DaemonSet, and one for the pods left on departed nodes: the same decisions
-   * as one pass over everything, but the joins and leaves that arrive meanwhile go in between instead of
-   * waiting behind it (~0.5 s of deciding at 150,000 pods, during which node churn piled up).
-   */
-  private resyncPieces(): PendingScope[] {
-    const { state } = this.cache;
-    const daemonSets = new Set(state.daemonSets.keys());
-    const departed = new Set<string>();
-    for (const pod of state.pods.values()) {
-      if (pod.daemonSet) daemonSets.add(pod.daemonSet); // also a deleted DaemonSet's pods not removed yet
-      if (!state.nodes.has(pod.node)) departed.add(pod.node);
-    }
-    const pieces = [...daemonSets].map((key) => ({ ...emptyScope(), daemonSets: new Set([key]) }));
-    if (departed.size) pieces.push({ ...emptyScope(), nodes: departed });
-    return pieces;
   }
 
   private scheduleRequeue(ms: number) {
