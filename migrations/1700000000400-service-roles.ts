@@ -22,31 +22,45 @@ export class ServiceRoles1700000000400 implements MigrationInterface {
     // Not even temporary tables: PUBLIC may create them by default (everynode_app keeps its own TEMP grant).
     await q.query(`DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); END $$`);
     for (const { role, schema } of Object.values(SERVICE_ROLES)) {
-      // Roles are cluster-global and test databases migrate concurrently: tolerate a racing creator.
+      const grants = [
+        `EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database())`,
+        `GRANT USAGE ON SCHEMA event_log TO ${role}`,
+        ...(schema
+          ? [
+              `GRANT SELECT, INSERT ON event_log.events TO ${role}`,
+              // Every service process contends for the relay (one is active): its checkpoint.
+              `GRANT USAGE ON SCHEMA relay TO ${role}`,
+              `GRANT SELECT, INSERT, UPDATE ON relay.checkpoint TO ${role}`,
+              `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+              `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+              `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+              // Tables a later migration adds to the schema (as the same migration role) are the service's too.
+              `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+              `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
+            ]
+          : [`GRANT SELECT ON event_log.events TO ${role}`]),
+      ];
+      // Roles are cluster-global and test databases migrate concurrently: another database may create the role
+      // at the same moment, or its down() drop it while nothing uses it yet ("role … was concurrently dropped"
+      // at a GRANT). Either way: look again and start over, a few times.
       await q.query(`
         DO $$
+        DECLARE attempt int := 0;
         BEGIN
-          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
-            CREATE ROLE ${role} NOLOGIN;
-          END IF;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+          LOOP
+            BEGIN
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
+                CREATE ROLE ${role} NOLOGIN;
+              END IF;
+              ${grants.map((g) => `${g};`).join('\n              ')}
+              EXIT;
+            EXCEPTION WHEN OTHERS THEN
+              attempt := attempt + 1;
+              IF attempt >= 5 THEN RAISE; END IF;
+              PERFORM pg_sleep(0.05 * attempt);
+            END;
+          END LOOP;
         END $$`);
-      await q.query(`DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${role}', current_database()); END $$`);
-      await q.query(`GRANT USAGE ON SCHEMA event_log TO ${role}`);
-      if (!schema) {
-        await q.query(`GRANT SELECT ON event_log.events TO ${role}`);
-        continue;
-      }
-      await q.query(`GRANT SELECT, INSERT ON event_log.events TO ${role}`);
-      // Every service process contends for the relay (one is active): its checkpoint.
-      await q.query(`GRANT USAGE ON SCHEMA relay TO ${role}`);
-      await q.query(`GRANT SELECT, INSERT, UPDATE ON relay.checkpoint TO ${role}`);
-      await q.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
-      await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
-      await q.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
-      // Tables a later migration adds to the schema (as the same migration role) are the service's too.
-      await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
-      await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`);
     }
   }
 
