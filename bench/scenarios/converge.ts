@@ -85,10 +85,8 @@ export async function converge(p: ConvergeParams, keep = false): Promise<Stack |
     // would take a fifth of a core from what is measured), then confirmed in the database.
     let last = 0;
     let at = 0;
-    const metrics = `http://127.0.0.1:${stack.ports.get('scheduler')}/metrics`;
     await waitFor('every placement committed', async () => {
-      const text = await fetch(metrics).then((r) => r.text()).catch(() => '');
-      const n = Number(/^everynode_scheduler_pods (\d+)/m.exec(text)?.[1] ?? 0);
+      const n = (await stack.metric('scheduler', 'everynode_scheduler_pods')) ?? 0;
       if (n - last >= total / 10) {
         progress(`converge: ${n}/${total} placed`);
         last = n;

@@ -142,11 +142,11 @@ export async function joinLatency(stack: Stack, p: JoinLatencyParams): Promise<C
   const result = await churn(stack, p);
   // Whether the machine kept up: CPU used while the churn ran, against what its cores allow.
   const used = await cpu.end();
-  const cores = (performance.now() - started) / 1000;
+  const wallSeconds = (performance.now() - started) / 1000;
   const total = [...used.values()].reduce((a, b) => a + b, 0);
-  record({ scenario: S, metric: `CPU busy during the churn (of ${availableParallelism()} cores)`, value: Math.round((100 * total) / (cores * availableParallelism())), unit: '%' });
+  record({ scenario: S, metric: `CPU busy during the churn (of ${availableParallelism()} cores)`, value: Math.round((100 * total) / (wallSeconds * availableParallelism())), unit: '%' });
   for (const [part, seconds] of [...used].sort((a, b) => b[1] - a[1]).slice(0, 5)) {
-    record({ scenario: S, metric: `CPU during the churn: ${part}`, value: Math.round((100 * seconds) / cores), unit: '% of a core' });
+    record({ scenario: S, metric: `CPU during the churn: ${part}`, value: Math.round((100 * seconds) / wallSeconds), unit: '% of a core' });
   }
   const remaining = await settle(stack, result.nodes);
   if (remaining) record({ scenario: S, metric: 'churned nodes still present 300 s after the churn', value: remaining, unit: 'nodes' });

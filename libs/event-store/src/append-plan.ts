@@ -48,6 +48,12 @@ export function prepareAppends(requests: AppendRequest[], head: LogHead | null, 
   return { requests: normalized, head, plan, documents: insertDocuments(plan.toInsert) };
 }
 
+/** The log's head once `prepared` is appended as planned: what the append after it can be prepared on. */
+export function headAfter(prepared: PreparedAppend): LogHead | null {
+  const last = prepared.plan.toInsert[prepared.plan.toInsert.length - 1];
+  return last ? { position: last.position, hash: last.hash, recordedAt: last.recordedAt } : prepared.head;
+}
+
 /** True when the locked log state is the one the prepared plan assumed: same head, versions, no retries. */
 export function preparedPlanHolds(prepared: PreparedAppend, state: LogState): boolean {
   const a = prepared.head;

@@ -33,15 +33,10 @@ export class EventStore {
 
   /**
    * Plans appends outside the log lock on an assumed head (e.g. the last event the caller has seen) — see
-   * PreparedAppend. Pass the result to `appendPrepared`; a wrong guess only costs planning again there.
+   * PreparedAppend. Pass the result to `appendMany` as `prepared`; a wrong guess only costs planning again there.
    */
   prepare(requests: AppendRequest[], head: LogHead | null): PreparedAppend | null {
     return requests.length ? prepareAppends(requests, head, new Date()) : null;
-  }
-
-  /** Appends a prepared plan when the log is still as it assumed, else plans it again under the lock. */
-  appendPrepared(prepared: PreparedAppend, opts: TransactionOptions = {}): Promise<AppendResult[]> {
-    return this.appendNormalized(prepared.requests, opts, prepared);
   }
 
   /**
@@ -49,7 +44,7 @@ export class EventStore {
    * `prepare(requests, …)`, null when those could not be prepared) its plan is used when it still holds.
    */
   appendMany(requests: AppendRequest[], opts: TransactionOptions & { prepared?: PreparedAppend | null } = {}): Promise<AppendResult[]> {
-    if (opts.prepared) return this.appendPrepared(opts.prepared, opts);
+    if (opts.prepared) return this.appendNormalized(opts.prepared.requests, opts, opts.prepared);
     if (requests.length === 0) return Promise.resolve([]);
     return this.appendNormalized(normalizeRequests(requests), opts);
   }
@@ -169,12 +164,6 @@ const isoTime = (value: string | Date) => new Date(value).toISOString();
 
 /** Resolves after the microtasks in flight (a query's way down to the socket) have run. */
 const sent = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The log's head once `prepared` is appended as planned: what the batch after it can be prepared on. */
-export function headAfter(prepared: PreparedAppend | null): LogHead | null {
-  const last = prepared?.plan.toInsert[prepared.plan.toInsert.length - 1];
-  return last ? { position: last.position, hash: last.hash, recordedAt: last.recordedAt } : (prepared?.head ?? null);
-}
 
 /** One INSERT of a document made by insertDocuments. */
 async function insertEvents(manager: EntityManager, document: string): Promise<void> {

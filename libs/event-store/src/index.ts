@@ -1,4 +1,5 @@
-export { EventStore, APPEND_LOCK_KEY, headAfter } from './event-store';
+export { EventStore, APPEND_LOCK_KEY } from './event-store';
+export { headAfter } from './append-plan';
 export type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 export type { Tail, TailOptions } from './tail';
 export type { LogHead, PreparedAppend } from './append-plan';

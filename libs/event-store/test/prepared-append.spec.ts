@@ -33,7 +33,7 @@ describe('EventStore prepared appends', () => {
 
   it('appends exactly the prepared events when the head is as assumed', async () => {
     const prepared = store.prepare([{ stream: 'pod-a', expectedVersion: 'no_stream', events: [newEvent(), newEvent()] }, { stream: 'pod-b', expectedVersion: 'no_stream', events: [newEvent()] }], await head())!;
-    const results = await store.appendPrepared(prepared);
+    const results = await store.appendMany(prepared.requests, { prepared });
     expect(results.flatMap((r) => r.events)).toEqual(prepared.plan.toInsert);
     expect((await expectChainIntact()).map((e) => e.hash)).toEqual(prepared.plan.toInsert.map((e) => e.hash));
   });
@@ -41,7 +41,7 @@ describe('EventStore prepared appends', () => {
   it('plans again when someone appended after the assumed head, and the chain stays intact', async () => {
     const prepared = store.prepare([{ stream: 'pod-c', expectedVersion: 'no_stream', events: [newEvent()] }], await head())!;
     await store.appendToStream('node-x', 'no_stream', [newEvent()]); // gets in between
-    const [result] = await store.appendPrepared(prepared);
+    const [result] = await store.appendMany(prepared.requests, { prepared });
     expect(result.firstPosition).toBe(prepared.plan.toInsert[0].position + 1);
     expect(result.events[0].hash).not.toBe(prepared.plan.toInsert[0].hash);
     await expectChainIntact();
@@ -51,7 +51,7 @@ describe('EventStore prepared appends', () => {
     const prepared = store.prepare([{ stream: 'pod-a', expectedVersion: 2, events: [newEvent()] }], await head())!;
     await store.appendToStream('pod-a', 2, [newEvent()]);
     const before = await store.headPosition();
-    await expect(store.appendPrepared(prepared)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(store.appendMany(prepared.requests, { prepared })).rejects.toBeInstanceOf(WrongExpectedVersionError);
     expect(await store.headPosition()).toBe(before);
   });
 

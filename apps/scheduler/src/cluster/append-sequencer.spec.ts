@@ -1,8 +1,13 @@
-import type { LogHead } from '@everynode/event-store';
+import { headAfter } from '@everynode/event-store';
+import type { LogHead, PreparedAppend } from '@everynode/event-store';
 import { AppendSequencer } from './append-sequencer';
 import type { ClusterCache } from './cluster.cache';
 
 const head = (position: number): LogHead => ({ position, hash: `h${position}`, recordedAt: '2026-12-05T00:00:00.000Z' });
+
+/** A plan of `n` events on `base`: only its head and last event matter to the sequencer. */
+const preparedOn = (base: LogHead | null, n: number) =>
+  ({ head: base, requests: [], documents: [], plan: { results: [], toInsert: n ? [head((base?.position ?? 0) + n)] : [] } }) as unknown as PreparedAppend;
 
 /** The sequencer reads only the folded head of the cache; commits here "fold" by moving it. */
 function setup(start: LogHead | null = head(10)) {
@@ -15,9 +20,8 @@ function setup(start: LogHead | null = head(10)) {
     sequencer.run(
       (base) => {
         log.push(`plan ${name} on ${base?.position ?? 0}`);
-        return { base, after: n ? head((base?.position ?? 0) + n) : undefined };
+        return { prepared: preparedOn(base, n) };
       },
-      (p) => p.after,
       async (p) => {
         running++;
         expect(running).toBe(1); // one commit at a time
@@ -25,7 +29,7 @@ function setup(start: LogHead | null = head(10)) {
         await new Promise((r) => setTimeout(r, 5));
         running--;
         if (fail) throw new Error(`${name} failed`);
-        if (p.after) cache.head = p.after;
+        cache.head = headAfter(p.prepared!);
         return name;
       },
     );

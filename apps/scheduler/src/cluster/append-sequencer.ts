@@ -5,7 +5,8 @@
 // waiting on its own process. So the two take turns in the order they planned, and each plans on the head
 // the appends queued before it will leave.
 import { Injectable } from '@nestjs/common';
-import type { LogHead } from '@everynode/event-store';
+import { headAfter } from '@everynode/event-store';
+import type { LogHead, PreparedAppend } from '@everynode/event-store';
 import { ClusterCache } from './cluster.cache';
 
 @Injectable()
@@ -19,14 +20,14 @@ export class AppendSequencer {
 
   /**
    * `plan` runs now, on the head the appends queued before it will leave (the folded head when none is);
-   * `commit` runs once they are done, in order, and must fold what it appended. `headAfter` is the head
-   * the plan leaves (undefined: it appends nothing). A plan that another process — or a failed append
-   * before it — made wrong is planned again under the lock by the event store: slower, never wrong.
+   * `commit` runs once they are done, in order, and must fold what it appended. A plan that another
+   * process — or a failed append before it — made wrong is planned again under the lock by the event
+   * store: slower, never wrong. (Without a prepared plan, nothing is known of the head it leaves.)
    */
-  run<P, R>(plan: (head: LogHead | null) => P, headAfter: (planned: P) => LogHead | null | undefined, commit: (planned: P) => Promise<R>): Promise<R> {
+  run<P extends { prepared: PreparedAppend | null }, R>(plan: (head: LogHead | null) => P, commit: (planned: P) => Promise<R>): Promise<R> {
     const base = this.queued > 0 ? this.expected : this.cache.head;
     const planned = plan(base);
-    this.expected = headAfter(planned) ?? base;
+    this.expected = planned.prepared ? headAfter(planned.prepared) : base;
     this.queued++;
     const result = this.tail.then(() => commit(planned));
     this.tail = result.catch(() => undefined);

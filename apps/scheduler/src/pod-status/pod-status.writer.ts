@@ -6,7 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { podStream } from '@everynode/contracts';
 import type { PodStatusChanged, ReportPodStatusCommand } from '@everynode/contracts';
-import { AppendRequest, EventStore, headAfter } from '@everynode/event-store';
+import { AppendRequest, EventStore } from '@everynode/event-store';
 import { retryOnConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
@@ -87,10 +87,9 @@ export class PodStatusWriter {
       const requests: AppendRequest[] = [];
       results = this.decide(cmds, requests);
       await this.sequencer.run(
-        (head) => this.store.prepare(requests, head),
-        (prepared) => (prepared ? headAfter(prepared) : undefined),
-        async (prepared) => {
-          const appended = requests.length ? await this.store.appendMany(requests, { prepared }) : [];
+        (head) => ({ prepared: this.store.prepare(requests, head) }),
+        async ({ prepared }) => {
+          const appended = await this.store.appendMany(requests, { prepared });
           await this.cache.foldAppended(appended.flatMap((r) => r.events));
         },
       );

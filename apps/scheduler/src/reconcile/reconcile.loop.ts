@@ -4,7 +4,7 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK_KEY, EventStore, headAfter, WrongExpectedVersionError } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everynode/event-store';
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
@@ -222,7 +222,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       try {
         await this.sequencer.run(
           (head) => this.buildChunk(decisions, head),
-          (chunk) => headAfter(chunk.prepared) ?? undefined,
           async (chunk) => {
             const results = await this.commitChunk(chunk, basis, whileInserting);
             // Fold our own decisions without reading them back.

@@ -32,3 +32,6 @@ export const subjects = (prefix: string) => ({
   eventsStream: `${prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_EVENTS`,
   deadLetterStream: `${prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase()}_DLQ`,
 });
+
+/** The event type an events subject names (its last token, see `subjects().event`). */
+export const eventTypeOf = (subject: string) => subject.slice(subject.lastIndexOf('.') + 1);

@@ -1,6 +1,6 @@
-import { createInbox, headers, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { decodeJson } from '../nats-connection';
-import { EVENT_COUNT_HEADER, type OutgoingMessage } from './event-messages';
+import { messageHeaders, type OutgoingMessage } from './event-messages';
 
 interface PubAck {
   stream?: string;
@@ -55,10 +55,7 @@ export class AckPublisher {
       this.pending = { no, acked: new Uint8Array(messages.length), remaining: messages.length, settle };
       try {
         messages.forEach((m, i) => {
-          const h = headers();
-          h.set('Nats-Msg-Id', m.msgId);
-          if (m.count > 1) h.set(EVENT_COUNT_HEADER, String(m.count));
-          this.nc.publish(m.subject, m.data, { reply: `${this.inbox}.${no}.${i}`, headers: h });
+          this.nc.publish(m.subject, m.data, { reply: `${this.inbox}.${no}.${i}`, headers: messageHeaders(m) });
         });
       } catch (err) {
         settle(err as Error);

@@ -4,6 +4,7 @@
 // array, on that type's subject, so filtered consumers still see only their types). A lone event is still a
 // plain JSON object, as before. Grouping is a pure function of the events handed to it, so a re-published
 // batch yields the same messages and the same `Nats-Msg-Id`s, and JetStream drops the copies.
+import { headers, type MsgHdrs } from '@nats-io/transport-node';
 import type { RecordedEvent } from '@everynode/contracts';
 
 /** Header of a message carrying several events: how many (a consumer skipping the type need not parse it). */
@@ -63,6 +64,14 @@ export function eventMessages(
   }
   flush();
   return out;
+}
+
+/** The headers a message goes with: its id, and how many events it carries when several. */
+export function messageHeaders(m: OutgoingMessage): MsgHdrs {
+  const h = headers();
+  h.set('Nats-Msg-Id', m.msgId);
+  if (m.count > 1) h.set(EVENT_COUNT_HEADER, String(m.count));
+  return h;
 }
 
 /** The events of one message: a JSON array of events or one event object. */

@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { connectNats, encodeJson, logStatus, natsAuthFromEnv, type NatsAuth } from '../nats-connection';
+import { connectNats, logStatus, natsAuthFromEnv, type NatsAuth } from '../nats-connection';
 import { describeError } from '../server/dead-letter';
 import { ensureStreams } from '../topology';
 import { AckPublisher } from './ack-publisher';

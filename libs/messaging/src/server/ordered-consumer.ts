@@ -1,5 +1,5 @@
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import type { RecordedEvent } from '@everynode/contracts';
+import { eventTypeOf, type RecordedEvent } from '@everynode/contracts';
 import type { Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { decodeEventMessage, EVENT_COUNT_HEADER } from '../relay/event-messages';
@@ -146,7 +146,7 @@ export class OrderedConsumer {
    */
   private parse(msg: JsMsg): Entry {
     const count = Number(msg.headers?.get(EVENT_COUNT_HEADER)) || 1;
-    if (this.handlers.handlersFor(msg.subject.slice(msg.subject.lastIndexOf('.') + 1)).length === 0) return { msg, events: [], count };
+    if (this.handlers.handlersFor(eventTypeOf(msg.subject)).length === 0) return { msg, events: [], count };
     try {
       const events = decodeEventMessage(msg.data);
       return { msg, events, count: events.length };

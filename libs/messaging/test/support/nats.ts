@@ -4,10 +4,10 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { subjects, type RecordedEvent } from '@everynode/contracts';
-import { decodeEventMessage, EVENT_COUNT_HEADER, eventMessages } from '@everynode/messaging';
+import { decodeEventMessage, eventMessages, messageHeaders } from '@everynode/messaging';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -41,13 +41,7 @@ export async function publishPacked(nc: NatsConnection, prefix: string, events: 
   const js = jetstream(nc);
   const s = subjects(prefix);
   const messages = eventMessages(events, (type) => s.event(type), { maxEvents, maxBytes: 256 * 1024 });
-  await Promise.all(
-    messages.map((m) => {
-      const h = headers();
-      if (m.count > 1) h.set(EVENT_COUNT_HEADER, String(m.count));
-      return js.publish(m.subject, m.data, { msgID: m.msgId, headers: h });
-    }),
-  );
+  await Promise.all(messages.map((m) => js.publish(m.subject, m.data, { headers: messageHeaders(m) })));
   return messages;
 }
 
