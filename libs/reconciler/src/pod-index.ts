@@ -8,6 +8,8 @@ export interface PodIndex {
   byNode: Map<string, Set<string>>;
   /** DaemonSet key → pod keys (orphans excluded) */
   byDaemonSet: Map<string, Set<string>>;
+  /** DaemonSet key → node → pod keys: one slot's pods without scanning the node's other ~30 */
+  bySlot: Map<string, Map<string, Set<string>>>;
   /** DaemonSet key → template hash → pods: "is a rollout in progress" without a scan */
   hashes: Map<string, Map<string, number>>;
   size: number;
@@ -18,7 +20,7 @@ const cache = new WeakMap<ClusterState['pods'], PodIndex>();
 export function podIndex(state: ClusterState): PodIndex {
   let index = cache.get(state.pods);
   if (!index || index.size !== state.pods.size) {
-    index = { byNode: new Map(), byDaemonSet: new Map(), hashes: new Map(), size: state.pods.size };
+    index = { byNode: new Map(), byDaemonSet: new Map(), bySlot: new Map(), hashes: new Map(), size: state.pods.size };
     for (const pod of state.pods.values()) add(index, pod);
     cache.set(state.pods, index);
   }
@@ -58,6 +60,11 @@ export function podsOnNode(state: ClusterState, node: string): PodView[] {
   return views(state, podIndex(state).byNode.get(node));
 }
 
+/** Pods of a DaemonSet key on one node (orphans excluded). */
+export function podsInSlot(state: ClusterState, dsKey: string, node: string): PodView[] {
+  return views(state, podIndex(state).bySlot.get(dsKey)?.get(node));
+}
+
 /** True when some pod of this DaemonSet key runs a template other than `templateHash`. */
 export function hasOtherTemplates(state: ClusterState, dsKey: string, templateHash: string): boolean {
   for (const [hash, n] of podIndex(state).hashes.get(dsKey) ?? []) if (hash !== templateHash && n > 0) return true;
@@ -77,6 +84,9 @@ function add(index: PodIndex, pod: PodView): void {
   setOf(index.byNode, pod.node).add(pod.key);
   if (pod.daemonSet === null) return;
   setOf(index.byDaemonSet, pod.daemonSet).add(pod.key);
+  let slots = index.bySlot.get(pod.daemonSet);
+  if (!slots) index.bySlot.set(pod.daemonSet, (slots = new Map()));
+  setOf(slots, pod.node).add(pod.key);
   let hashes = index.hashes.get(pod.daemonSet);
   if (!hashes) index.hashes.set(pod.daemonSet, (hashes = new Map()));
   hashes.set(pod.templateHash, (hashes.get(pod.templateHash) ?? 0) + 1);
@@ -86,6 +96,11 @@ function remove(index: PodIndex, pod: PodView): void {
   deleteFrom(index.byNode, pod.node, pod.key);
   if (pod.daemonSet === null) return;
   deleteFrom(index.byDaemonSet, pod.daemonSet, pod.key);
+  const slots = index.bySlot.get(pod.daemonSet);
+  if (slots) {
+    deleteFrom(slots, pod.node, pod.key);
+    if (slots.size === 0) index.bySlot.delete(pod.daemonSet);
+  }
   const hashes = index.hashes.get(pod.daemonSet);
   const n = (hashes?.get(pod.templateHash) ?? 0) - 1;
   if (n > 0) hashes!.set(pod.templateHash, n);

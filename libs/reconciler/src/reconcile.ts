@@ -5,7 +5,7 @@
 import { manageSlot } from './manage';
 import { Action, Pass } from './pass';
 import { nodeShouldRun } from './placement';
-import { hasOtherTemplates, podIndex, podsOfDaemonSet, podsOnNode } from './pod-index';
+import { hasOtherTemplates, podIndex, podsInSlot, podsOfDaemonSet, podsOnNode } from './pod-index';
 import { rollingUpdate } from './rolling-update';
 import { ClusterState, DaemonSetView, owns, PodView } from './state';
 import { isRollingUpdate } from './update-strategy';
@@ -102,8 +102,7 @@ function syncSlot(pass: Pass, ds: DaemonSetView, name: string): void {
   const { state } = pass;
   const node = state.nodes.get(name);
   const owned: PodView[] = [];
-  for (const pod of podsOnNode(state, name)) {
-    if (pod.daemonSet !== ds.key) continue;
+  for (const pod of podsInSlot(state, ds.key, name)) {
     if (!node) pass.delete(pod, 'NodeLeft');
     else if (!owns(ds, pod)) pass.delete(pod, 'DaemonSetDeleted');
     else owned.push(pod);

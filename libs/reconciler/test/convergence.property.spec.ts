@@ -2,7 +2,7 @@
 // reconcile actions to a fixpoint, and the result must satisfy the brute-force oracle.
 import fc from 'fast-check';
 import type { Affinity, DaemonSetSpec, DaemonSetUpdateStrategy, NodeSelectorRequirement, PropagationPolicy, Taint, Toleration } from '@everynode/contracts';
-import { computeStatus, emptyCluster, evolve, reconcile, ReconcileScope } from '@everynode/reconciler';
+import { computeStatus, emptyCluster, evolve, PodIndex, podIndex, reconcile, ReconcileScope } from '@everynode/reconciler';
 import { Harness } from './harness';
 import { MNode, oracleFits, oracleStatus } from './oracle';
 
@@ -188,6 +188,17 @@ function checkFoldEqualsModel(h: Harness): void {
   );
   const model = sortedJson([...h.pods.values()].map((p) => [p.key, p.ds, p.dsUid, p.node, p.hash, p.phase, p.ready, p.readySince, p.scheduledAt]));
   check(folded === model, 'pods differ from the model', { folded, model });
+  // The index evolve keeps current equals one built from scratch (a copied map misses the cache).
+  const kept = indexJson(podIndex(h.state));
+  const fresh = indexJson(podIndex({ ...h.state, pods: new Map(h.state.pods) }));
+  check(kept === fresh, 'pod index differs from a rebuilt one', { kept, fresh });
+}
+
+function indexJson(index: PodIndex): string {
+  const sets = (m: Map<string, Set<string>>) => [...m].map(([k, v]) => [k, [...v].sort()]).sort();
+  const slots = [...index.bySlot].map(([ds, nodes]) => [ds, sets(nodes)]).sort();
+  const hashes = [...index.hashes].map(([ds, h]) => [ds, [...h].sort()]).sort();
+  return JSON.stringify([sets(index.byNode), sets(index.byDaemonSet), slots, hashes]);
 }
 
 /** The converged cluster against the oracle. */
