@@ -8,7 +8,7 @@ import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everyno
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
-import { reconcile, slotKey } from '@everynode/reconciler';
+import { podIndex, reconcile, slotKey } from '@everynode/reconciler';
 import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
@@ -52,15 +52,22 @@ interface PendingScope {
   nodes: Set<string>;
   daemonSets: Set<string>;
   slots: Set<string>;
+  /** Callers to tell once a pass covering this scope committed (or failed). */
+  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 
-const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSets: new Set(), slots: new Set() });
+const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSets: new Set(), slots: new Set(), waiters: [] });
+const hasScope = (p: PendingScope) => p.all || p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0;
 
 @Injectable()
 export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcileLoop.name);
   private pending = emptyScope();
+  /** DaemonSets the periodic resync has still to look at, a slice per pass. */
+  private resyncBacklog: string[] = [];
   private inflight: Promise<void> | null = null;
+  /** The last drain stopped on an error: wait for the requeue rather than retry at once. */
+  private failed = false;
   private resyncTimer?: NodeJS.Timeout;
   private requeueTimer?: NodeJS.Timeout;
   private synced = false;
@@ -68,6 +75,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private readonly actionsTotal;
   private readonly conflictsTotal;
   private readonly nameCollisionsTotal;
+  private readonly resyncSlicesTotal;
   private readonly passSeconds;
 
   constructor(
@@ -82,6 +90,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     this.actionsTotal = metrics.counter('scheduler_actions_total', 'Pods placed and removed, by kind and reason.');
     this.conflictsTotal = metrics.counter('scheduler_conflicts_total', 'Decisions retried because another writer got there first.');
     this.nameCollisionsTotal = metrics.counter('scheduler_pod_name_collisions_total', 'Chunks decided again because a generated pod name was taken by a removed pod.');
+    this.resyncSlicesTotal = metrics.counter('scheduler_resync_slices_total', 'Passes that took a slice of the periodic resync.');
     this.passSeconds = metrics.gauge('scheduler_last_pass_seconds', 'Duration of the last reconcile pass.');
     metrics.gaugeFn('scheduler_log_position', 'Log position the scheduler has folded.', () => this.cache.position);
     metrics.gaugeFn('scheduler_pods', 'Pods in the scheduler view.', () => this.cache.state.pods.size);
@@ -96,7 +105,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
         this.cache.logStats();
       })
       .catch((e) => this.logger.error(`initial resync failed, will retry: ${e.message}`));
-    this.resyncTimer = setInterval(() => void this.enqueue({ all: true }).catch(() => undefined), this.config.resyncIntervalMs);
+    this.resyncTimer = setInterval(() => this.startResync(), this.config.resyncIntervalMs);
   }
 
   async onApplicationShutdown() {
@@ -104,40 +113,88 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     clearInterval(this.resyncTimer);
     clearTimeout(this.requeueTimer);
     await this.inflight?.catch(() => undefined);
+    this.abandonPending();
+  }
+
+  /** Shutting down: what is still pending is nak'ed (redelivered to the next scheduler), not acked undone. */
+  private abandonPending(): void {
+    const { waiters } = this.pending;
+    this.pending = emptyScope();
+    for (const w of waiters) w.reject(new Error('scheduler shutting down'));
   }
 
   /** Resolves once a pass that covered this scope has committed its decisions. */
   enqueue(scope: ReconcileScope): Promise<void> {
-    if (scope.all) this.pending.all = true;
-    for (const n of scope.nodes ?? []) this.pending.nodes.add(n);
-    for (const d of scope.daemonSets ?? []) this.pending.daemonSets.add(d);
-    for (const s of scope.slots ?? []) this.pending.slots.add(s);
-    if (!this.inflight) {
-      this.inflight = this.drain().finally(() => (this.inflight = null));
-      return this.inflight;
-    }
-    // A drain is running: it loops until the pending scope is empty, so this scope is taken by it or the next.
-    const current = this.inflight;
-    return current.then(() => (this.isPending() ? this.enqueue({}) : undefined));
+    const p = this.pending;
+    if (scope.all) p.all = true;
+    for (const n of scope.nodes ?? []) p.nodes.add(n);
+    for (const d of scope.daemonSets ?? []) p.daemonSets.add(d);
+    for (const s of scope.slots ?? []) p.slots.add(s);
+    const done = new Promise<void>((resolve, reject) => p.waiters.push({ resolve, reject }));
+    this.kick();
+    return done;
   }
 
-  private isPending() {
-    const p = this.pending;
-    return p.all || p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0;
+  /** One drain at a time; it loops until nothing is pending. */
+  private kick(): void {
+    if (this.stopped) return this.abandonPending();
+    if (this.inflight) return;
+    this.inflight = this.drain().finally(() => {
+      this.inflight = null;
+      if (!this.failed && hasScope(this.pending)) this.kick(); // arrived as the drain ended
+    });
+  }
+
+  /**
+   * The periodic resync, in slices. A whole-cluster pass at 150,000 pods decides for ~0.5 s while every node
+   * join waits behind it; with RESYNC_SLICE_SLOTS (10,000: two DaemonSets at 5,000 nodes) a join waits for one
+   * slice (~30 ms). Like controller-runtime's resync, which enqueues every key rather than running one big pass:
+   * every DaemonSet (and those only pods still name) is queued, and each pass
+   * takes a few of them beside whatever nodes and DaemonSets events asked for. Pods on departed nodes, the
+   * rest of what `all` covers, go in the first slice. A resync still going when the next is due is left be.
+   */
+  private startResync(): void {
+    if (this.resyncBacklog.length) return;
+    const state = this.cache.state;
+    const index = podIndex(state);
+    this.resyncBacklog = [...new Set([...state.daemonSets.keys(), ...index.byDaemonSet.keys()])];
+    const departed = [...index.byNode.keys()].filter((n) => !state.nodes.has(n));
+    void this.enqueue({ nodes: departed }).catch(() => undefined);
+  }
+
+  /** Adds the next resync slice to a pass's scope. */
+  private takeResyncSlice(scope: PendingScope): void {
+    if (scope.all) {
+      this.resyncBacklog = []; // a whole pass covers it
+      return;
+    }
+    if (!this.resyncBacklog.length) return;
+    this.resyncSlicesTotal.inc();
+    const perDaemonSet = Math.max(1, this.cache.state.nodes.size);
+    for (let budget = this.config.resyncSliceSlots; budget > 0 && this.resyncBacklog.length; budget -= perDaemonSet) {
+      scope.daemonSets.add(this.resyncBacklog.pop()!);
+    }
   }
 
   private async drain(): Promise<void> {
-    while (this.isPending() && !this.stopped) {
+    this.failed = false;
+    while (!this.stopped && (hasScope(this.pending) || this.pending.waiters.length > 0 || this.resyncBacklog.length > 0)) {
       const scope = this.pending;
       this.pending = emptyScope();
+      this.takeResyncSlice(scope);
       try {
         await this.pass(scope);
       } catch (error) {
-        // Requeue on error, like controller-runtime; the caller (a JetStream delivery) is nak'ed and redelivered too.
+        // Requeue on error, like controller-runtime; the callers (JetStream deliveries) are nak'ed and redelivered.
+        // The drain stops here: the requeue (a whole pass) starts the next one, so a failing database is not hammered.
         this.logger.error(`reconcile failed, requeued: ${(error as Error).message}`);
+        this.failed = true;
+        this.resyncBacklog = [];
         this.scheduleRequeue(1000);
-        throw error;
+        for (const w of scope.waiters) w.reject(error);
+        return;
       }
+      for (const w of scope.waiters) w.resolve();
     }
   }
 

@@ -42,6 +42,35 @@ interface Entry {
  */
 const FETCH_EXPIRES_MS = 1000;
 
+/** Quiet time past a pull request's expiry after which it is taken as ended. */
+const EXPIRY_GRACE_MS = 250;
+
+/**
+ * nats-server 2.9 now and then lets a pull request expire without sending its 408 status. The client then
+ * waits for two missed heartbeats (another 1–1.5 s) with nothing delivered: in the churn bench every stall
+ * of a second or more began so. Past its expiry a request brings nothing more, so it is ended here, once
+ * the socket has been read (setImmediate runs after pending I/O) and nothing arrived for a moment.
+ */
+export function endAfterExpiry(pulled: { stop(err?: Error): void }, expiresMs: number, graceMs = EXPIRY_GRACE_MS) {
+  let last = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number) => (timer = setTimeout(() => setImmediate(check), ms));
+  const check = () => {
+    if (!timer) return;
+    const quiet = Date.now() - last;
+    if (quiet >= graceMs) pulled.stop();
+    else arm(graceMs - quiet);
+  };
+  arm(expiresMs + graceMs);
+  return {
+    saw: () => void (last = Date.now()),
+    cancel: () => {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 /**
  * 0.2 s, 0.8 s, 3.2 s, 12.8 s, then 30 s: a few seconds of Postgres trouble must not send the
  * events that arrive meanwhile to the dead-letter stream.
@@ -107,10 +136,16 @@ export class OrderedConsumer {
       }
       try {
         const pulled = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: FETCH_EXPIRES_MS });
+        const watchdog = endAfterExpiry(pulled, FETCH_EXPIRES_MS);
         // Read to its end even when stopping: stop() hands back whatever arrives.
-        for await (const msg of pulled) {
-          this.buffer.push(this.parse(msg));
-          this.wakeProcessor();
+        try {
+          for await (const msg of pulled) {
+            watchdog.saw();
+            this.buffer.push(this.parse(msg));
+            this.wakeProcessor();
+          }
+        } finally {
+          watchdog.cancel();
         }
         failures = 0;
       } catch (err) {

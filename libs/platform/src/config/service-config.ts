@@ -13,6 +13,8 @@ export interface ServiceConfig {
   natsPrefix: string;
   httpPort: number;
   resyncIntervalMs: number;
+  /** Slots (DaemonSets × nodes) one slice of the periodic resync looks at; the rest waits for later passes. */
+  resyncSliceSlots: number;
   leaseDurationMs: number;
   /** How long a node may stay unreachable before it is removed (0 = never), see README. */
   nodeGcAfterMs: number;
@@ -72,6 +74,7 @@ export function loadConfig(service: string, env: NodeJS.ProcessEnv = process.env
     natsPrefix: prefix,
     httpPort: int(env, portVariable(service), DEFAULT_PORTS[service] ?? 8080),
     resyncIntervalMs: int(env, 'RESYNC_INTERVAL_MS', 30_000, 100),
+    resyncSliceSlots: int(env, 'RESYNC_SLICE_SLOTS', 10_000, 1),
     leaseDurationMs: int(env, 'NODE_LEASE_DURATION_MS', 40_000, 100),
     nodeGcAfterMs: int(env, 'NODE_GC_AFTER_MS', 300_000),
     logLevel: env.LOG_LEVEL || 'log',

@@ -1,0 +1,52 @@
+// The periodic resync runs in slices (RESYNC_SLICE_SLOTS), a few DaemonSets per pass, so node joins arriving
+// meanwhile wait for one slice rather than for the whole cluster. Sliced or not, it must still find everything:
+// here no event reaches JetStream at all (the relay is off everywhere), so only the resync can place these pods,
+// and with a budget of one slot each slice holds a single DaemonSet.
+import { COMMANDS } from '@everynode/contracts';
+import { meta, Stack, waitFor } from '../support/stack';
+
+const DAEMONSETS = ['alpha', 'beta', 'gamma'];
+const NODES = ['resync-1', 'resync-2', 'resync-3', 'resync-4'];
+
+const manifest = (name: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name, namespace: 'resync' },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: `example/${name}:1` }] } },
+  },
+});
+
+describe('periodic resync, slice by slice', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await Stack.create('resync', { RELAY: 'off', RESYNC_INTERVAL_MS: '300', RESYNC_SLICE_SLOTS: '1' });
+    await stack.startAll();
+  }, 60_000);
+  afterAll(() => stack?.teardown());
+
+  const placed = async () =>
+    (await stack.db.adminDataSource.query(`SELECT data->>'daemonSet' AS ds, data->>'node' AS node FROM event_log.events WHERE type = 'PodScheduled'`)) as {
+      ds: string;
+      node: string;
+    }[];
+
+  it('places what no event announced, one DaemonSet per slice', async () => {
+    await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'resync' });
+    for (const name of DAEMONSETS) await stack.send(COMMANDS.daemonSetApply, { meta: meta(), manifest: manifest(name) });
+    await Promise.all(NODES.map((name) => stack.send(COMMANDS.nodeJoin, { meta: meta(), name })));
+
+    const pods = await waitFor('a pod of every DaemonSet on every node', async () => {
+      const rows = await placed();
+      return rows.length >= DAEMONSETS.length * NODES.length && rows;
+    }, 20_000, 100);
+    const slots = pods.map((p) => `${p.ds}|${p.node}`).sort();
+    expect(slots).toEqual(DAEMONSETS.flatMap((ds) => NODES.map((n) => `${ds}|${n}`)).sort());
+
+    // Nothing went through JetStream, and the resync took (at least) one slice per DaemonSet.
+    expect(await stack.metric('scheduler', 'everynode_events_delivered_total')).toBe(0);
+    expect(await stack.metric('scheduler', 'everynode_scheduler_resync_slices_total')).toBeGreaterThanOrEqual(DAEMONSETS.length);
+  }, 60_000);
+});
