@@ -46,7 +46,11 @@ export async function stopProfiled(stack: Stack): Promise<void> {
   for (const service of PROFILED) if (stack.processes.has(service)) await stack.terminate(service);
   if (PROFILED.size) progress(`CPU profiles of ${[...PROFILED].join(', ')} written to bench/profiles`);
 }
-const profiled = (service: string) => (PROFILED.has(service) ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'bench', 'profiles')] : []);
+/** Node flags of a service: --cpu-prof when profiled; BENCH_TRACE_GC=<service> logs its GCs (--trace-gc, in its log). */
+const profiled = (service: string) => [
+  ...(PROFILED.has(service) ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'bench', 'profiles')] : []),
+  ...(process.env.BENCH_TRACE_GC === service ? ['--trace-gc'] : []),
+];
 
 /** Starts a stack with an agent of N nodes, returns it converged with no DaemonSet yet. */
 export async function clusterOf(nodes: number, label: string): Promise<Stack> {

@@ -43,7 +43,7 @@ interface Entry {
 const FETCH_EXPIRES_MS = 1000;
 
 /** Quiet time past a pull request's expiry after which it is taken as ended. */
-const EXPIRY_GRACE_MS = 250;
+const EXPIRY_GRACE_MS = 100;
 
 /**
  * nats-server 2.9 now and then lets a pull request expire without sending its 408 status. The client then
