@@ -66,3 +66,20 @@ describe('ClusterCache.podPage', () => {
     expect(listed).toEqual([...listed].sort());
   });
 });
+
+describe('ClusterCache.takeSeen', () => {
+  const on = (stream: string, type: string, data: Record<string, unknown>) => ({ ...event(type, data), stream });
+
+  it('names the nodes and DaemonSets whose events were folded since the last call, once', () => {
+    const cache = new ClusterCache(null as never);
+    cache.fold(on('node-n1', 'NodeJoined', { name: 'n1', labels: {}, taints: [], unschedulable: false }));
+    cache.fold(on('node-n2', 'NodeLeft', { name: 'n2', reason: 'Deleted' }));
+    cache.fold(on('daemonset-ns.web', 'DaemonSetDeleted', { namespace: 'ns', name: 'web', propagationPolicy: 'Background' }));
+    cache.fold(scheduled('ns', 'p1', 'n1')); // a pod event names neither
+    const seen = cache.takeSeen();
+    expect([...seen.nodes].sort()).toEqual(['n1', 'n2']);
+    expect([...seen.daemonSets]).toEqual(['ns/web']);
+    const again = cache.takeSeen();
+    expect(again.nodes.size + again.daemonSets.size).toBe(0);
+  });
+});

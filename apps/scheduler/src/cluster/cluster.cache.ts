@@ -60,6 +60,9 @@ export class ClusterCache {
   private membership = 0;
   private readonly strings = new Map<string, string>();
   private lastFolded: LogHead | null = null;
+  /** Nodes and DaemonSets whose events were folded since the reconcile loop last took them (takeSeen). */
+  private seenNodes = new Set<string>();
+  private seenDaemonSets = new Set<string>();
   /** Pods of DaemonSets deleted with propagationPolicy Orphan whose PodOrphaned is not in the log yet. */
   readonly pendingOrphans = new Set<string>();
 
@@ -120,8 +123,13 @@ export class ClusterCache {
     }
     if (event.type === 'PodScheduled' || event.type === 'PodRemoved') this.membership++;
     this.model.apply(event);
-    if (event.stream.startsWith('node-')) this.causes.set(`node:${d.name}`, causeOf(event));
-    else if (event.stream.startsWith('daemonset-')) this.causes.set(`ds:${d.namespace}/${d.name}`, causeOf(event));
+    if (event.stream.startsWith('node-')) {
+      this.causes.set(`node:${d.name}`, causeOf(event));
+      this.seenNodes.add(d.name!);
+    } else if (event.stream.startsWith('daemonset-')) {
+      this.causes.set(`ds:${d.namespace}/${d.name}`, causeOf(event));
+      this.seenDaemonSets.add(`${d.namespace}/${d.name}`);
+    }
     else if (event.stream.startsWith('pod-')) {
       const key = `${d.namespace}/${d.pod}`;
       if (event.type === 'PodOrphaned' || event.type === 'PodRemoved') this.pendingOrphans.delete(key);
@@ -131,6 +139,19 @@ export class ClusterCache {
       if (event.type === 'PodStatusChanged' && (phase === 'Failed' || phase === 'Succeeded')) this.causes.set(`pod:${key}`, causeOf(event));
       else if (event.type !== 'PodOrphaned') this.causes.delete(`pod:${key}`);
     }
+  }
+
+  /**
+   * The nodes and DaemonSets whose events this view folded since the last call. The log says what to look at
+   * as well as JetStream does: a pass that reads a join while catching up places its pods at once, instead of
+   * waiting for the relay and the consumer to deliver the same event (the trigger that then comes finds
+   * nothing left to do).
+   */
+  takeSeen(): { nodes: Set<string>; daemonSets: Set<string> } {
+    const seen = { nodes: this.seenNodes, daemonSets: this.seenDaemonSets };
+    this.seenNodes = new Set();
+    this.seenDaemonSets = new Set();
+    return seen;
   }
 
   /**
