@@ -8,12 +8,17 @@ export interface PodIndex {
   byNode: Map<string, Set<string>>;
   /** DaemonSet key → pod keys (orphans excluded) */
   byDaemonSet: Map<string, Set<string>>;
-  /** DaemonSet key → node → pod keys: one slot's pods without scanning the node's other ~30 */
-  bySlot: Map<string, Map<string, Set<string>>>;
+  /**
+   * DaemonSet key → node → pod key(s): one slot's pods without scanning the node's other ~30. A slot nearly
+   * always holds one pod, kept as the key itself; a Set only while it holds more (a surge, a duplicate).
+   */
+  bySlot: Map<string, Map<string, SlotKeys>>;
   /** DaemonSet key → template hash → pods: "is a rollout in progress" without a scan */
   hashes: Map<string, Map<string, number>>;
   size: number;
 }
+
+type SlotKeys = string | Set<string>;
 
 const cache = new WeakMap<ClusterState['pods'], PodIndex>();
 
@@ -62,7 +67,8 @@ export function podsOnNode(state: ClusterState, node: string): PodView[] {
 
 /** Pods of a DaemonSet key on one node (orphans excluded). */
 export function podsInSlot(state: ClusterState, dsKey: string, node: string): PodView[] {
-  return views(state, podIndex(state).bySlot.get(dsKey)?.get(node));
+  const keys = podIndex(state).bySlot.get(dsKey)?.get(node);
+  return views(state, typeof keys === 'string' ? [keys] : keys);
 }
 
 /** True when some pod of this DaemonSet key runs a template other than `templateHash`. */
@@ -71,7 +77,7 @@ export function hasOtherTemplates(state: ClusterState, dsKey: string, templateHa
   return false;
 }
 
-function views(state: ClusterState, keys: Set<string> | undefined): PodView[] {
+function views(state: ClusterState, keys: Iterable<string> | undefined): PodView[] {
   const out: PodView[] = [];
   for (const key of keys ?? []) {
     const pod = state.pods.get(key);
@@ -86,7 +92,10 @@ function add(index: PodIndex, pod: PodView): void {
   setOf(index.byDaemonSet, pod.daemonSet).add(pod.key);
   let slots = index.bySlot.get(pod.daemonSet);
   if (!slots) index.bySlot.set(pod.daemonSet, (slots = new Map()));
-  setOf(slots, pod.node).add(pod.key);
+  const held = slots.get(pod.node);
+  if (held === undefined) slots.set(pod.node, pod.key);
+  else if (typeof held === 'string') slots.set(pod.node, held === pod.key ? held : new Set([held, pod.key]));
+  else held.add(pod.key);
   let hashes = index.hashes.get(pod.daemonSet);
   if (!hashes) index.hashes.set(pod.daemonSet, (hashes = new Map()));
   hashes.set(pod.templateHash, (hashes.get(pod.templateHash) ?? 0) + 1);
@@ -98,7 +107,12 @@ function remove(index: PodIndex, pod: PodView): void {
   deleteFrom(index.byDaemonSet, pod.daemonSet, pod.key);
   const slots = index.bySlot.get(pod.daemonSet);
   if (slots) {
-    deleteFrom(slots, pod.node, pod.key);
+    const held = slots.get(pod.node);
+    if (held === pod.key) slots.delete(pod.node);
+    else if (held instanceof Set) {
+      held.delete(pod.key);
+      if (held.size === 1) slots.set(pod.node, held.values().next().value as string);
+    }
     if (slots.size === 0) index.bySlot.delete(pod.daemonSet);
   }
   const hashes = index.hashes.get(pod.daemonSet);

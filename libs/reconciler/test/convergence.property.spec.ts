@@ -196,7 +196,7 @@ function checkFoldEqualsModel(h: Harness): void {
 
 function indexJson(index: PodIndex): string {
   const sets = (m: Map<string, Set<string>>) => [...m].map(([k, v]) => [k, [...v].sort()]).sort();
-  const slots = [...index.bySlot].map(([ds, nodes]) => [ds, sets(nodes)]).sort();
+  const slots = [...index.bySlot].map(([ds, nodes]) => [ds, [...nodes].map(([n, k]) => [n, typeof k === 'string' ? k : [...k].sort()]).sort()]).sort();
   const hashes = [...index.hashes].map(([ds, h]) => [ds, [...h].sort()]).sort();
   return JSON.stringify([sets(index.byNode), sets(index.byDaemonSet), slots, hashes]);
 }
