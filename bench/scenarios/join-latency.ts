@@ -10,6 +10,7 @@ import { Stack, waitFor } from '../../test/support/stack';
 import { availableParallelism } from 'node:os';
 import { CpuMeter } from '../lib/cpu';
 import { progress, record, recordLatencies } from '../lib/report';
+import { slowWindows } from '../lib/slow-windows';
 import { meta } from './converge';
 import type { Limits } from './limits';
 
@@ -33,6 +34,8 @@ export interface ChurnResult {
 }
 
 const S = 'join-latency';
+/** Slow joins this close together count as one stall. */
+const STALL_GAP_MS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends the joins and leaves on schedule (never waiting for an answer before the next), then waits for every answer. */
@@ -110,6 +113,8 @@ interface Span {
   pods: number;
   expected: number;
   ms: number | null;
+  /** When the node joined or left (epoch ms). */
+  at: number;
 }
 
 /** Join and leave latencies of `nodes`, from the log. */
@@ -120,13 +125,15 @@ export async function nodeLatencies(stack: Stack, nodes: string[]): Promise<{ jo
   const join = await q(`
     WITH j AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'NodeJoined' AND data->>'name' = ANY($1::text[])),
          p AS (${scheduled})
-    SELECT j.key, coalesce(p.pods, 0) AS pods, 0 AS expected, extract(epoch FROM p.t1 - j.t0) * 1000 AS ms FROM j LEFT JOIN p USING (key)`);
+    SELECT j.key, coalesce(p.pods, 0) AS pods, 0 AS expected, extract(epoch FROM p.t1 - j.t0) * 1000 AS ms, extract(epoch FROM j.t0) * 1000 AS at
+    FROM j LEFT JOIN p USING (key)`);
   const leave = await q(`
     WITH l AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'NodeLeft' AND data->>'name' = ANY($1::text[])),
          s AS (${scheduled}),
          r AS (SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
                WHERE type = 'PodRemoved' AND data->>'node' = ANY($1::text[]) GROUP BY 1)
-    SELECT l.key, coalesce(r.pods, 0) AS pods, coalesce(s.pods, 0) AS expected, extract(epoch FROM r.t1 - l.t0) * 1000 AS ms
+    SELECT l.key, coalesce(r.pods, 0) AS pods, coalesce(s.pods, 0) AS expected, extract(epoch FROM r.t1 - l.t0) * 1000 AS ms,
+           extract(epoch FROM l.t0) * 1000 AS at
     FROM l LEFT JOIN s USING (key) LEFT JOIN r USING (key)`);
   return { join, leave };
 }
@@ -160,9 +167,20 @@ export async function joinLatency(stack: Stack, p: JoinLatencyParams): Promise<C
   recordLatencies(S, 'leave command round trip (sent → answered)', result.commandMs.leave);
   record({ scenario: S, metric: `churned nodes that joined (of ${result.nodes.length})`, value: join.length, unit: 'nodes' });
   recordLatencies(S, `join → all ${p.daemonSets} pods placed`, complete.map((s) => Number(s.ms)), '< 100 ms p99');
+  recordStalls(complete);
   if (complete.length < join.length) record({ scenario: S, metric: `joins not fully placed before the node left`, value: join.length - complete.length, unit: 'nodes' });
   recordLatencies(S, 'leave → all its pods removed', cleared.map((s) => Number(s.ms)));
   return result;
+}
+
+/** How the joins over 100 ms cluster: a few stalls or a spread; the worst windows' times go to the progress log. */
+function recordStalls(joins: Span[]): void {
+  const windows = slowWindows(joins.map((s) => ({ at: Number(s.at), ms: Number(s.ms) })), 100, STALL_GAP_MS);
+  const slow = windows.reduce((n, w) => n + w.count, 0);
+  record({ scenario: S, metric: `joins over 100 ms (of ${joins.length})`, value: slow, unit: 'joins' });
+  record({ scenario: S, metric: `stalls: windows of joins over 100 ms (each within ${STALL_GAP_MS} ms of the last)`, value: windows.length, unit: 'windows' });
+  const time = (at: number) => new Date(at).toISOString().slice(11, 23);
+  for (const w of windows.slice(0, 5)) progress(`${S}: stall ${time(w.from)}–${time(w.to)}: ${w.count} joins over 100 ms, up to ${Math.round(w.maxMs)} ms`);
 }
 
 /** Deletes `count` DaemonSets one after another (the last ones), each timed from the log. */
