@@ -216,7 +216,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     for (let round = 0, conflicts = 0; round < MAX_PASSES; round++) {
       const t0 = Date.now();
       await this.cache.catchUp();
-      this.lookAtSeen(request, round === 0 && !scope.all);
+      this.lookAtSeen(round === 0 ? scope : this.pending);
       const t1 = Date.now();
       const basis = this.cache.position; // what the decisions below see (handlers may fold more meanwhile)
       const { actions, requeueAfterMs } = reconcile(this.cache.state, request, Date.now());
@@ -256,13 +256,13 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Nodes and DaemonSets the catch-up read events of: into this round when it is the pass's first (a join
-   * committed meanwhile is placed now, not when JetStream delivers it), else into the next pass.
+   * Nodes and DaemonSets the catch-up read events of: into this pass's scope when it is the first round (a join
+   * committed meanwhile is placed now, not when JetStream delivers it; the request shares the scope's sets),
+   * else into the next pass.
    */
-  private lookAtSeen(request: ReconcileScope, intoThisRound: boolean): void {
+  private lookAtSeen(into: PendingScope): void {
     const { nodes, daemonSets } = this.cache.takeSeen();
-    if (request.all) return; // a whole pass looks at everything anyway
-    const into = intoThisRound ? (request as { nodes: Set<string>; daemonSets: Set<string> }) : this.pending;
+    if (into.all) return; // a whole pass looks at everything anyway
     for (const n of nodes) into.nodes.add(n);
     for (const d of daemonSets) into.daemonSets.add(d);
   }
