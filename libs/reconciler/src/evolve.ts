@@ -86,7 +86,8 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       const d = event.data as PodScheduled;
       const key = objectKey(d.namespace, d.pod);
       if (state.pods.has(key)) break;
-      const daemonSet = objectKey(d.namespace, d.daemonSet);
+      const dsKey = objectKey(d.namespace, d.daemonSet);
+      const daemonSet = state.daemonSets.get(dsKey)?.key ?? dsKey; // its DaemonSet's own copy: one string, not one per pod
       const pod = {
         key,
         namespace: d.namespace,
