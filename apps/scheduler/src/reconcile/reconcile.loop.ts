@@ -57,7 +57,8 @@ interface PendingScope {
 }
 
 const emptyScope = (): PendingScope => ({ all: false, nodes: new Set(), daemonSets: new Set(), slots: new Set(), waiters: [] });
-const hasScope = (p: PendingScope) => p.all || p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0;
+/** Something to look at, or a caller to answer (an empty request still gets its pass). */
+const hasWork = (p: PendingScope) => p.all || p.nodes.size > 0 || p.daemonSets.size > 0 || p.slots.size > 0 || p.waiters.length > 0;
 
 @Injectable()
 export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -141,17 +142,17 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     if (this.inflight) return;
     this.inflight = this.drain().finally(() => {
       this.inflight = null;
-      if (!this.failed && hasScope(this.pending)) this.kick(); // arrived as the drain ended
+      if (!this.failed && hasWork(this.pending)) this.kick(); // arrived as the drain ended
     });
   }
 
   /**
    * The periodic resync, in slices. A whole-cluster pass at 150,000 pods decides for ~0.5 s while every node
    * join waits behind it; with RESYNC_SLICE_SLOTS (10,000: two DaemonSets at 5,000 nodes) a join waits for one
-   * slice (~30 ms). Like controller-runtime's resync, which enqueues every key rather than running one big pass:
-   * every DaemonSet (and those only pods still name) is queued, and each pass
-   * takes a few of them beside whatever nodes and DaemonSets events asked for. Pods on departed nodes, the
-   * rest of what `all` covers, go in the first slice. A resync still going when the next is due is left be.
+   * slice (~30 ms). Like controller-runtime's resync, which enqueues every key rather than running one big pass,
+   * every DaemonSet (and those only pods still name) is queued, and each pass takes a few of them beside
+   * whatever events asked for. Pods on departed nodes, the rest of what `all` covers, go in the first slice.
+   * A resync still going when the next is due is left to finish.
    */
   private startResync(): void {
     if (this.resyncBacklog.length) return;
@@ -178,7 +179,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
 
   private async drain(): Promise<void> {
     this.failed = false;
-    while (!this.stopped && (hasScope(this.pending) || this.pending.waiters.length > 0 || this.resyncBacklog.length > 0)) {
+    while (!this.stopped && (hasWork(this.pending) || this.resyncBacklog.length > 0)) {
       const scope = this.pending;
       this.pending = emptyScope();
       this.takeResyncSlice(scope);
