@@ -47,7 +47,7 @@ export async function stopProfiled(stack: Stack): Promise<void> {
   if (PROFILED.size) progress(`CPU profiles of ${[...PROFILED].join(', ')} written to bench/profiles`);
 }
 /** Node flags of a service: --cpu-prof when profiled; BENCH_TRACE_GC=<service> logs its GCs (--trace-gc, in its log). */
-const profiled = (service: string) => [
+const nodeFlags = (service: string) => [
   ...(PROFILED.has(service) ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'bench', 'profiles')] : []),
   ...(process.env.BENCH_TRACE_GC === service ? ['--trace-gc'] : []),
 ];
@@ -61,10 +61,10 @@ export async function clusterOf(nodes: number, label: string): Promise<Stack> {
     POD_START_DELAY_MS: '1000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   });
-  await Promise.all((['node-registry', 'daemonset-spec', 'scheduler'] as const).map((s) => stack.start(s, {}, s, profiled(s))));
+  await Promise.all((['node-registry', 'daemonset-spec', 'scheduler'] as const).map((s) => stack.start(s, {}, s, nodeFlags(s))));
   await stack.send(COMMANDS.namespaceCreate, { meta: meta(), name: 'bench' });
   const started = Date.now();
-  await stack.start('node-agent', { SIM_NODES: String(nodes), AGENT_ID: 'bench' }, 'node-agent', profiled('node-agent'));
+  await stack.start('node-agent', { SIM_NODES: String(nodes), AGENT_ID: 'bench' }, 'node-agent', nodeFlags('node-agent'));
   // The simulated kubelets stand in for 5,000 machines of their own: at the lowest priority, so that they
   // take what the control plane leaves of the 2 cores instead of competing with it as equals.
   setPriority(stack.processes.get('node-agent')!.pid!, 19);

@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RecordedEvent } from '@everynode/contracts';
 
 /** The prevHash of the first event in the log. */
@@ -75,14 +75,9 @@ function serialize(value: unknown): string | undefined {
 
 /** sha256 (hex) of the previous hash and this event's content: the link of the log's hash chain. */
 export function computeEventHash(prevHash: string, event: HashedContent): string {
-  return sha256Hex(`${prevHash}\n${eventContentJson(event)}`);
+  // One-shot hash (Node ≥ 20.12; engines asks ≥ 20.19): no Hash object per event, ~0.7 µs instead of ~1.2.
+  return hash('sha256', `${prevHash}\n${eventContentJson(event)}`, 'hex');
 }
-
-/** One-shot `crypto.hash` (Node ≥ 20.12) skips a Hash object per event: ~0.7 µs instead of ~1.2. */
-const sha256Hex: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: 'hex'): string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * canonicalJson of the hashed fields, with the envelope's keys written in their sorted order by hand (data,

@@ -1,6 +1,6 @@
 // A pull request nats-server let expire without its 408 status is ended by us once its expiry has passed
 // and nothing arrived for a moment, instead of two missed heartbeats later.
-import { endAfterExpiry } from '../src/server/ordered-consumer';
+import { endAfterExpiry } from '../src/server/end-after-expiry';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

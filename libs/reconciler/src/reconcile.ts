@@ -35,12 +35,25 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
+/**
+ * What `all` covers, as DaemonSets and nodes: every DaemonSet (and those only pods still name), and the
+ * departed nodes that still hold pods (orphans among them). A caller can take it in parts (the scheduler's
+ * sliced resync); together the parts decide what one `all` pass does.
+ */
+export function everything(state: ClusterState): { daemonSets: string[]; nodes: string[] } {
+  const index = podIndex(state);
+  return {
+    daemonSets: [...new Set([...state.daemonSets.keys(), ...index.byDaemonSet.keys()])],
+    nodes: [...index.byNode.keys()].filter((n) => !state.nodes.has(n)),
+  };
+}
+
 export function reconcile(state: ClusterState, scope: ReconcileScope, now: number): ReconcileResult {
   const pass = new Pass(state, now);
-  const index = podIndex(state);
-  const whole = new Set<string>(scope.all ? [...state.daemonSets.keys(), ...index.byDaemonSet.keys()] : (scope.daemonSets ?? []));
+  const all = scope.all ? everything(state) : undefined;
+  const whole = new Set<string>(all ? all.daemonSets : (scope.daemonSets ?? []));
   // With `all` every DaemonSet is whole; only orphans on departed nodes remain for the node sweep.
-  const nodes = new Set<string>(scope.all ? [...index.byNode.keys()].filter((n) => !state.nodes.has(n)) : (scope.nodes ?? []));
+  const nodes = new Set<string>(all ? all.nodes : (scope.nodes ?? []));
   let replacing: Set<string> | undefined;
   const rollingOut = (ds: DaemonSetView) =>
     isRollingUpdate(ds.spec) && ((replacing ??= awaitingReplacement(state)).has(ds.key) || hasOtherTemplates(state, ds.key, ds.templateHash));

@@ -8,7 +8,7 @@ import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everyno
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
-import { podIndex, reconcile, slotKey } from '@everynode/reconciler';
+import { everything, reconcile, slotKey } from '@everynode/reconciler';
 import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
@@ -156,11 +156,9 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    */
   private startResync(): void {
     if (this.resyncBacklog.length) return;
-    const state = this.cache.state;
-    const index = podIndex(state);
-    this.resyncBacklog = [...new Set([...state.daemonSets.keys(), ...index.byDaemonSet.keys()])];
-    const departed = [...index.byNode.keys()].filter((n) => !state.nodes.has(n));
-    void this.enqueue({ nodes: departed }).catch(() => undefined);
+    const { daemonSets, nodes } = everything(this.cache.state);
+    this.resyncBacklog = daemonSets;
+    void this.enqueue({ nodes }).catch(() => undefined);
   }
 
   /** Adds the next resync slice to a pass's scope. */

@@ -6,6 +6,7 @@ import { decodeEventMessage, EVENT_COUNT_HEADER } from '../relay/event-messages'
 import { sleep } from '../nats-connection';
 import { JetStreamContext } from './contexts';
 import { describeError, publishDeadLetter } from './dead-letter';
+import { endAfterExpiry } from './end-after-expiry';
 import type { EventHandlerRef, EventHandlerRegistry } from './event-handlers';
 
 export interface ConsumerStats {
@@ -41,35 +42,6 @@ interface Entry {
  * nak'ed, or it would sit unacked for a whole ack wait.
  */
 const FETCH_EXPIRES_MS = 1000;
-
-/** Quiet time past a pull request's expiry after which it is taken as ended. */
-const EXPIRY_GRACE_MS = 100;
-
-/**
- * nats-server 2.9 now and then lets a pull request expire without sending its 408 status. The client then
- * waits for two missed heartbeats (another 1–1.5 s) with nothing delivered: in the churn bench every stall
- * of a second or more began so. Past its expiry a request brings nothing more, so it is ended here, once
- * the socket has been read (setImmediate runs after pending I/O) and nothing arrived for a moment.
- */
-export function endAfterExpiry(pulled: { stop(err?: Error): void }, expiresMs: number, graceMs = EXPIRY_GRACE_MS) {
-  let last = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (ms: number) => (timer = setTimeout(() => setImmediate(check), ms));
-  const check = () => {
-    if (!timer) return;
-    const quiet = Date.now() - last;
-    if (quiet >= graceMs) pulled.stop();
-    else arm(graceMs - quiet);
-  };
-  arm(expiresMs + graceMs);
-  return {
-    saw: () => void (last = Date.now()),
-    cancel: () => {
-      clearTimeout(timer);
-      timer = undefined;
-    },
-  };
-}
 
 /**
  * 0.2 s, 0.8 s, 3.2 s, 12.8 s, then 30 s: a few seconds of Postgres trouble must not send the

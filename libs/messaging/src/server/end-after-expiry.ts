@@ -1,0 +1,30 @@
+// A watchdog for JetStream pull requests (fetch) that expire without telling the client.
+
+/** Quiet time past a pull request's expiry after which it is taken as ended. */
+const EXPIRY_GRACE_MS = 100;
+
+/**
+ * nats-server 2.9 now and then lets a pull request expire without sending its 408 status. The client then
+ * waits for two missed heartbeats (another 1–1.5 s) with nothing delivered: in the churn bench every stall
+ * of a second or more began so. Past its expiry a request brings nothing more, so it is ended here, once
+ * the socket has been read (setImmediate runs after pending I/O) and nothing arrived for a moment.
+ */
+export function endAfterExpiry(pulled: { stop(err?: Error): void }, expiresMs: number, graceMs = EXPIRY_GRACE_MS) {
+  let last = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number) => (timer = setTimeout(() => setImmediate(check), ms));
+  const check = () => {
+    if (!timer) return;
+    const quiet = Date.now() - last;
+    if (quiet >= graceMs) pulled.stop();
+    else arm(graceMs - quiet);
+  };
+  arm(expiresMs + graceMs);
+  return {
+    saw: () => void (last = Date.now()),
+    cancel: () => {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
