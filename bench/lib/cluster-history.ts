@@ -1,10 +1,9 @@
 // A synthetic but consistent cluster history, hash-chained exactly like the real log: what the services
 // would have recorded for N nodes and M DaemonSets, a rolling update, readiness flaps and steady node
 // churn. The replay benchmark needs a log of a million events in seconds, not hours of a real cluster.
-import { randomUUID } from 'node:crypto';
 import { daemonSetStream, namespaceStream, nodeStream, podStream } from '@everynode/contracts';
 import type { DaemonSet, EventMetadata, RecordedEvent } from '@everynode/contracts';
-import { computeEventHash, GENESIS_HASH } from '@everynode/event-store';
+import { computeEventHash, GENESIS_HASH, newEventId } from '@everynode/event-store';
 import { evolveDaemonSet, initialDaemonSetState, initialNodeState } from '@everynode/read-models';
 // The services' own deciders make the node and DaemonSet events as they would be logged.
 import { decideApply } from '../../apps/daemonset-spec/src/decider/daemonset.decider';
@@ -44,7 +43,7 @@ class ChainedLog {
     return drafts.map((d) => {
       const streamVersion = (this.versions.get(d.stream) ?? 0) + 1;
       this.versions.set(d.stream, streamVersion);
-      const event = { position: ++this.position, eventId: d.eventId ?? randomUUID(), stream: d.stream, streamVersion, type: d.type, data: d.data, metadata: d.metadata, recordedAt, hash: '', prevHash: this.prevHash };
+      const event = { position: ++this.position, eventId: d.eventId ?? newEventId(), stream: d.stream, streamVersion, type: d.type, data: d.data, metadata: d.metadata, recordedAt, hash: '', prevHash: this.prevHash };
       this.prevHash = event.hash = computeEventHash(this.prevHash, event);
       return event;
     });
@@ -94,7 +93,7 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
   const log = new ChainedLog(startMs);
   const nodePods = new Map<string, Pod[]>();
   const human = (request: string): EventMetadata => {
-    const id = randomUUID();
+    const id = newEventId();
     return { causationId: id, correlationId: id, actor: 'admin', request };
   };
   const byScheduler = (cause: { eventId: string; correlationId: string }, reason: string): EventMetadata => ({
@@ -106,13 +105,13 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
   const causeOf = (d: Draft) => ({ eventId: d.eventId!, correlationId: d.metadata.correlationId });
   let nodeNo = 0;
 
-  yield log.commit([{ stream: namespaceStream(ns), type: 'NamespaceCreated', data: { name: ns, uid: randomUUID(), labels: { 'kubernetes.io/metadata.name': ns } }, metadata: human(`POST /api/v1/namespaces`) }]);
+  yield log.commit([{ stream: namespaceStream(ns), type: 'NamespaceCreated', data: { name: ns, uid: newEventId(), labels: { 'kubernetes.io/metadata.name': ns } }, metadata: human(`POST /api/v1/namespaces`) }]);
 
   const daemonSets: DaemonSetInfo[] = [];
   let firstCreated: RecordedEvent | undefined;
   for (let i = 1; i <= m; i++) {
     const name = `ds-${String(i).padStart(2, '0')}`;
-    const [e] = decideApply(initialDaemonSetState(), { meta: { actor: 'admin', requestId: randomUUID(), request: 'kubectl apply' }, manifest: manifest(name, ns), mode: 'apply' }, { newId: randomUUID, now: () => new Date(startMs).toISOString() });
+    const [e] = decideApply(initialDaemonSetState(), { meta: { actor: 'admin', requestId: newEventId(), request: 'kubectl apply' }, manifest: manifest(name, ns), mode: 'apply' }, { newId: newEventId, now: () => new Date(startMs).toISOString() });
     const draft = { stream: daemonSetStream(ns, name), ...e };
     const [recorded] = log.commit([draft]);
     firstCreated ??= recorded;
@@ -126,13 +125,13 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     return {
       stream: podStream(ns, pod.name),
       type: 'PodScheduled',
-      eventId: randomUUID(),
-      data: { pod: pod.name, namespace: ns, uid: randomUUID(), daemonSet: ds.name, daemonSetUid: ds.uid, node, templateHash: ds.templateHash, generation: ds.generation },
+      eventId: newEventId(),
+      data: { pod: pod.name, namespace: ns, uid: newEventId(), daemonSet: ds.name, daemonSetUid: ds.uid, node, templateHash: ds.templateHash, generation: ds.generation },
       metadata: byScheduler(cause, reason),
     };
   };
   const running = (pod: Pod, ip: number): Draft => {
-    const requestId = randomUUID();
+    const requestId = newEventId();
     const no = Number(pod.node.slice(pod.node.lastIndexOf('-') + 1)) || 0;
     return {
       stream: podStream(ns, pod.name),
@@ -151,8 +150,8 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     const no = nodeNo++;
     const [e] = decideJoin(
       initialNodeState(),
-      { meta: { actor: `node:${name}`, requestId: randomUUID() }, name, addresses: [{ type: 'InternalIP', address: `10.0.${(no >> 8) & 255}.${no & 255}` }] },
-      { newId: randomUUID, podCIDR: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.0/24` },
+      { meta: { actor: `node:${name}`, requestId: newEventId() }, name, addresses: [{ type: 'InternalIP', address: `10.0.${(no >> 8) & 255}.${no & 255}` }] },
+      { newId: newEventId, podCIDR: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.0/24` },
     );
     nodePods.set(name, []);
     return { stream: nodeStream(name), ...e };
@@ -164,7 +163,7 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     return [...log.commit(joins), ...log.commit(placed), ...log.commit(names.flatMap((n) => nodePods.get(n)!.map((p, i) => running(p, i + 2))))];
   };
   const leave = (name: string): RecordedEvent[] => {
-    const left: Draft = { stream: nodeStream(name), type: 'NodeLeft', eventId: randomUUID(), data: { name, reason: 'Deleted' }, metadata: human(`DELETE /api/v1/nodes/${name}`) };
+    const left: Draft = { stream: nodeStream(name), type: 'NodeLeft', eventId: newEventId(), data: { name, reason: 'Deleted' }, metadata: human(`DELETE /api/v1/nodes/${name}`) };
     const pods = nodePods.get(name)!;
     nodePods.delete(name);
     const events = [...log.commit([left]), ...log.commit(pods.map((p) => remove(p, causeOf(left), 'NodeLeft')))];
@@ -183,8 +182,8 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     const ds = daemonSets[0];
     const [e] = decideApply(
       evolveDaemonSet(initialDaemonSetState(), firstCreated),
-      { meta: { actor: 'admin', requestId: randomUUID(), request: 'kubectl apply' }, manifest: manifest(ds.name, ns, `example/${ds.name}:2`), mode: 'apply' },
-      { newId: randomUUID, now: () => new Date(startMs).toISOString() },
+      { meta: { actor: 'admin', requestId: newEventId(), request: 'kubectl apply' }, manifest: manifest(ds.name, ns, `example/${ds.name}:2`), mode: 'apply' },
+      { newId: newEventId, now: () => new Date(startMs).toISOString() },
     );
     const updated: Draft = { stream: daemonSetStream(ns, ds.name), ...e };
     yield log.commit([updated]);
@@ -208,7 +207,7 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     if (churning.length > window) yield leave(churning.shift()!);
     if (i % 250 === 0) {
       const name = stayingNames[i % staying];
-      const flap = (status: string, reason: string): Draft => ({ stream: nodeStream(name), type: 'NodeReadinessChanged', data: { name, status, reason }, metadata: { causationId: null, correlationId: randomUUID(), actor: 'service:node-registry' } });
+      const flap = (status: string, reason: string): Draft => ({ stream: nodeStream(name), type: 'NodeReadinessChanged', data: { name, status, reason }, metadata: { causationId: null, correlationId: newEventId(), actor: 'service:node-registry' } });
       yield [...log.commit([flap('Unknown', 'NodeStatusUnknown')]), ...log.commit([flap('True', 'KubeletReady')])];
     }
   }

@@ -7,11 +7,11 @@
 //  - consume: a durable pull consumer consuming and acking them
 //  - append+publish: the full loop minus deciding: hash-chained batches appended under the log's
 //    lock, each then published with acks while the next is appended — the converge denominator
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, nanos } from '@nats-io/transport-node';
 import type { RecordedEvent } from '@everynode/contracts';
-import { APPEND_LOCK_KEY, computeEventHash, GENESIS_HASH } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, computeEventHash, GENESIS_HASH, newEventId } from '@everynode/event-store';
 import { DUPLICATE_WINDOW_MS } from '@everynode/messaging';
 import { createTestDatabase } from '@everynode/platform';
 import { NATS_URL } from '../../test/support/stack';
@@ -175,7 +175,7 @@ async function appendAndPublish(
   progress(`${S}: append+publish loop`);
   const client = await pgClient(url);
   // Fresh ids: JetStream would drop the raw publish's message ids as duplicates.
-  const ids = sample.map(() => randomUUID());
+  const ids = sample.map(() => newEventId());
   let prevHash = GENESIS_HASH;
   const prepare = (from: number) => {
     if (from >= sample.length) return undefined;

@@ -6,3 +6,4 @@ export type { LogHead, PreparedAppend } from './append-plan';
 export { WrongExpectedVersionError, DuplicateEventIdError } from './errors';
 export { canonicalJson, computeEventHash, GENESIS_HASH, type HashedContent } from './hash';
 export { markProcessed, processedEventsTableSql } from './inbox';
+export { newEventId } from './event-id';

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { COMMANDS } from '@everynode/contracts';
 import type { ApplyDaemonSetCommand, DaemonSet } from '@everynode/contracts';
 import { KubeStatusRpcFilter, MetricsRegistry } from '@everynode/platform';
@@ -28,7 +28,7 @@ export class ApplyDaemonSetHandler {
       const namespace = resolveNamespace(manifest, cmd.namespace);
       const name = manifest.metadata?.name ?? '';
       const input = { meta: cmd.meta, manifest, namespace, mode: cmd.mode ?? 'apply', resourceVersion: cmd.resourceVersion } as const;
-      const ctx = { newId: randomUUID, now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+      const ctx = { newId: newEventId, now: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
       if (cmd.dryRun) {
         const current = await this.writer.read(namespace, name);
         const events = decideApply(current, input, ctx);

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { COMMANDS, notFound } from '@everynode/contracts';
 import type { DaemonSet, DeleteDaemonSetCommand } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
@@ -21,7 +21,7 @@ export class DeleteDaemonSetHandler {
   @MessagePattern(COMMANDS.daemonSetDelete)
   async delete(@Payload() cmd: DeleteDaemonSetCommand): Promise<DaemonSet> {
     if (unstorableText([cmd.namespace, cmd.name])) throw notFound('daemonsets.apps', cmd.name); // no such name can be stored
-    const { before } = await this.writer.write(cmd.namespace, cmd.name, (state) => decideDelete(state, cmd, { newId: randomUUID }));
+    const { before } = await this.writer.write(cmd.namespace, cmd.name, (state) => decideDelete(state, cmd, { newId: newEventId }));
     return presented(before.record!);
   }
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { COMMANDS, daemonSetStream, namespaceStream, notFound } from '@everynode/contracts';
 import type { CommandMeta, CreateNamespaceCommand, EventMetadata, NamespaceRecord } from '@everynode/contracts';
-import { EventStore } from '@everynode/event-store';
+import { EventStore, newEventId } from '@everynode/event-store';
 import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
 import { decideDelete, metadataOf } from '../decider/daemonset.decider';
 import { DaemonSetProjection } from '../projection/daemonset.projection';
@@ -38,7 +38,7 @@ export class NamespaceHandler implements OnApplicationBootstrap {
     checkNamespace(cmd);
     return transactionWithRetry(this.dataSource, async (manager) => {
       const state = await this.namespaces.load(cmd.name, manager);
-      const events = decideCreateNamespace(state, cmd, metadata, randomUUID);
+      const events = decideCreateNamespace(state, cmd, metadata, newEventId);
       const { events: recorded } = await this.store.appendToStream(namespaceStream(cmd.name), state.version, events, { manager });
       return (await this.namespaces.apply(manager, cmd.name, state, recorded)).record!;
     });
@@ -55,7 +55,7 @@ export class NamespaceHandler implements OnApplicationBootstrap {
     if (typeof cmd.name !== 'string' || isDns1123Label(cmd.name).length) throw notFound('namespaces', String(cmd.name)); // never created: no query
     return transactionWithRetry(this.dataSource, async (manager) => {
       const state = await this.namespaces.load(cmd.name, manager);
-      const events = decideDeleteNamespace(state, cmd.name, metadataOf(cmd.meta), randomUUID);
+      const events = decideDeleteNamespace(state, cmd.name, metadataOf(cmd.meta), newEventId);
       await this.deleteDaemonSetsIn(manager, cmd.name, cmd.meta);
       const { events: recorded } = await this.store.appendToStream(namespaceStream(cmd.name), state.version, events, { manager });
       await this.namespaces.apply(manager, cmd.name, state, recorded);
@@ -67,7 +67,7 @@ export class NamespaceHandler implements OnApplicationBootstrap {
     for (const ds of await this.daemonSets.list(namespace)) {
       const name = ds.object.metadata.name!;
       const before = await this.daemonSets.load(namespace, name, manager);
-      const events = decideDelete(before, { meta, namespace, name }, { newId: randomUUID });
+      const events = decideDelete(before, { meta, namespace, name }, { newId: newEventId });
       const { events: recorded } = await this.store.appendToStream(daemonSetStream(namespace, name), before.version, events, { manager });
       await this.daemonSets.apply(manager, namespace, name, before, recorded);
     }

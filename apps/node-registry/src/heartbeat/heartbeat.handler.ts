@@ -1,6 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { badRequest, COMMANDS } from '@everynode/contracts';
 import type { HeartbeatCommand } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
@@ -53,7 +54,7 @@ export class HeartbeatHandler {
           this.queue
             .submit({
               name,
-              decide: (state: NodeState) => decideReadiness(state, 'True', 'KubeletReady', metadata, { newId: randomUUID }),
+              decide: (state: NodeState) => decideReadiness(state, 'True', 'KubeletReady', metadata, { newId: newEventId }),
               reply: (_before: NodeState, after: NodeState) => after,
             })
             .then((after) => this.leases.recorded(name, after.node?.ready ?? null)),

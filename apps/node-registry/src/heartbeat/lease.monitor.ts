@@ -6,6 +6,7 @@
 // (see LeaseTable). The members are read from the projection once, at start (each gets a full lease of grace).
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import type { EventMetadata } from '@everynode/contracts';
 import { MetricsRegistry, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
@@ -70,7 +71,7 @@ export class LeaseMonitor implements OnApplicationBootstrap, OnApplicationShutdo
       if (expired.length) {
         const meta = metadata(`no heartbeat for ${this.config.leaseDurationMs} ms`);
         try {
-          const after = await this.write(expired, (state) => decideReadiness(state, 'Unknown', 'NodeStatusUnknown', meta, { newId: randomUUID }));
+          const after = await this.write(expired, (state) => decideReadiness(state, 'Unknown', 'NodeStatusUnknown', meta, { newId: newEventId }));
           after.forEach((state, i) => this.leases.recorded(expired[i], state.node?.ready ?? null));
           this.transitions.inc({ to: 'Unknown' }, expired.length);
         } catch (error) {
@@ -83,7 +84,7 @@ export class LeaseMonitor implements OnApplicationBootstrap, OnApplicationShutdo
         : [];
       if (gone.length) {
         const meta = metadata(`unreachable for ${this.config.nodeGcAfterMs} ms`);
-        await this.write(gone, (state, name) => (state.node ? decideLeave(state, name, 'LeaseExpired', meta, { newId: randomUUID }) : []));
+        await this.write(gone, (state, name) => (state.node ? decideLeave(state, name, 'LeaseExpired', meta, { newId: newEventId }) : []));
         gone.forEach((n) => this.leases.forget(n));
         this.transitions.inc({ to: 'Left' }, gone.length);
       }

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { COMMANDS } from '@everynode/contracts';
 import type { JoinNodeCommand, JoinNodesCommand, NodeRecord } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
@@ -35,7 +35,7 @@ export class JoinNodeHandler {
     return {
       name: cmd.name,
       needsPodCidr: (state: NodeState) => !state.node && !cmd.podCIDR,
-      decide: (state: NodeState, podCIDR: string) => decideJoin(state, cmd, { newId: randomUUID, podCIDR }),
+      decide: (state: NodeState, podCIDR: string) => decideJoin(state, cmd, { newId: newEventId, podCIDR }),
       reply: (_before: NodeState, after: NodeState) => {
         this.leases.renew(cmd.name);
         this.leases.recorded(cmd.name, after.node!.ready);

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { COMMANDS } from '@everynode/contracts';
 import type { LeaveNodeCommand, NodeRecord } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
@@ -21,7 +21,7 @@ export class LeaveNodeHandler {
   async leave(@Payload() cmd: LeaveNodeCommand): Promise<NodeRecord> {
     return this.queue.submit({
       name: cmd.name,
-      decide: (state: NodeState) => decideLeave(state, cmd.name, 'Deleted', metadataOf(cmd.meta), { newId: randomUUID }),
+      decide: (state: NodeState) => decideLeave(state, cmd.name, 'Deleted', metadataOf(cmd.meta), { newId: newEventId }),
       reply: (before: NodeState) => {
         this.leases.forget(cmd.name);
         return before.node!;

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { COMMANDS } from '@everynode/contracts';
 import type { NodeRecord, UpdateNodeCommand } from '@everynode/contracts';
 import { KubeStatusRpcFilter } from '@everynode/platform';
@@ -17,7 +17,7 @@ export class UpdateNodeHandler {
   async update(@Payload() cmd: UpdateNodeCommand): Promise<NodeRecord> {
     return this.queue.submit({
       name: cmd.name,
-      decide: (state: NodeState) => decideUpdate(state, cmd, { newId: randomUUID }),
+      decide: (state: NodeState) => decideUpdate(state, cmd, { newId: newEventId }),
       reply: (_before: NodeState, after: NodeState) => after.node!,
     });
   }

@@ -2,11 +2,10 @@
 // places a new one on that node, as upstream's controller does.
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { COMMANDS, notFound, podStream } from '@everynode/contracts';
 import type { DeletePodCommand, PodRecord, PodRemoved } from '@everynode/contracts';
-import { EventStore } from '@everynode/event-store';
+import { EventStore, newEventId } from '@everynode/event-store';
 import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { ReconcileLoop } from '../reconcile/reconcile.loop';
@@ -41,7 +40,7 @@ export class DeletePodHandler {
         reason: 'Deleted',
       };
       const metadata = { causationId: cmd.meta.requestId, correlationId: cmd.meta.requestId, actor: cmd.meta.actor, request: cmd.meta.request };
-      await this.store.appendToStream(podStream(cmd.namespace, cmd.name), extras.version, [{ eventId: randomUUID(), type: 'PodRemoved', data, metadata }], {
+      await this.store.appendToStream(podStream(cmd.namespace, cmd.name), extras.version, [{ eventId: newEventId(), type: 'PodRemoved', data, metadata }], {
         manager,
       });
       await manager.query(`DELETE FROM scheduler.placements WHERE pod = $1`, [key]);

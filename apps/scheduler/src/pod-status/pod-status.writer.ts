@@ -3,10 +3,9 @@
 // placements. Reports that arrive while a write is in flight are appended together, in ONE transaction,
 // by the next write: the lock is taken once per group, not once per report.
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { podStream } from '@everynode/contracts';
 import type { PodStatusChanged, ReportPodStatusCommand } from '@everynode/contracts';
-import { AppendRequest, EventStore } from '@everynode/event-store';
+import { AppendRequest, EventStore, newEventId } from '@everynode/event-store';
 import { retryOnConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
@@ -133,7 +132,7 @@ export class PodStatusWriter {
           expectedVersion: before.version,
           events: [
             {
-              eventId: randomUUID(),
+              eventId: newEventId(),
               type: 'PodStatusChanged',
               data,
               metadata: { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request },

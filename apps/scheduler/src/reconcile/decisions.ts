@@ -2,6 +2,7 @@
 // Data and metadata are built with their keys in sorted order: the hash chain's canonical JSON then
 // hashes them as they are, without a sorted copy (150,000 placements make that garbage matter).
 import { randomUUID } from 'node:crypto';
+import { newEventId } from '@everynode/event-store';
 import { podName, podStream, PodOrphaned, PodRemoved, PodScheduled } from '@everynode/contracts';
 import type { EventMetadata, NewEvent } from '@everynode/contracts';
 import type { AppendRequest } from '@everynode/event-store';
@@ -54,7 +55,7 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
       uid: randomUUID(),
     };
     const event: NewEvent = {
-      eventId: randomUUID(),
+      eventId: newEventId(),
       type: 'PodScheduled',
       data,
       metadata: metadata(cache, [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
@@ -85,7 +86,7 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
       expectedVersion: cache.pods.get(action.pod)?.version ?? 'stream_exists',
       events: [
         {
-          eventId: randomUUID(),
+          eventId: newEventId(),
           type: 'PodRemoved',
           data,
           metadata: metadata(cache, causeKeys[action.reason] ?? [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
@@ -105,7 +106,7 @@ export function orphanDecision(cache: ClusterCache, podKey: string, formerDaemon
     request: {
       stream: podStream(namespace, name),
       expectedVersion: cache.pods.get(podKey)?.version ?? 'stream_exists',
-      events: [{ eventId: randomUUID(), type: 'PodOrphaned', data, metadata: metadata(cache, [`ds:${formerDaemonSet}`], 'Orphaned') }],
+      events: [{ eventId: newEventId(), type: 'PodOrphaned', data, metadata: metadata(cache, [`ds:${formerDaemonSet}`], 'Orphaned') }],
     },
     guard: { remove: podKey },
   };
