@@ -14,14 +14,17 @@ export function manageSlot(pass: Pass, ds: DaemonSetView, node: string, placemen
   }
   // A terminal pod is removed now; its replacement comes in a later pass, after the failure is
   // recorded, so the backoff applies. Succeeded counts as a failure: daemon pods restart Always.
-  const running = pods.filter((pod) => {
-    if (isTerminal(pod)) pass.delete(pod, 'Failed');
-    return !isTerminal(pod);
-  });
+  // Copied only when a pod is terminal (rare): the list is the caller's, and a resync looks at 150,000 slots.
+  const running = pods.some(isTerminal)
+    ? pods.filter((pod) => {
+        if (isTerminal(pod)) pass.delete(pod, 'Failed');
+        return !isTerminal(pod);
+      })
+    : pods;
   if (pods.length === 0 && placement.shouldRun) pass.place(ds, node);
   else if (running.length > 1) {
     if (allowsSurge(ds.spec)) pruneSurged(pass, ds, running);
-    else for (const extra of running.sort(keepOrder).slice(1)) pass.delete(extra, 'Duplicate');
+    else for (const extra of [...running].sort(keepOrder).slice(1)) pass.delete(extra, 'Duplicate');
   }
   pass.watch(running, ds.spec.minReadySeconds ?? 0);
   return pass.actions.length > before;
@@ -34,7 +37,7 @@ export function manageSlot(pass: Pass, ds: DaemonSetView, node: string, placemen
 function pruneSurged(pass: Pass, ds: DaemonSetView, running: PodView[]): void {
   let newPod: PodView | undefined;
   let oldPod: PodView | undefined;
-  for (const pod of running.sort(keepOrder)) {
+  for (const pod of [...running].sort(keepOrder)) {
     if (pod.templateHash === ds.templateHash) {
       if (!newPod) {
         newPod = pod;

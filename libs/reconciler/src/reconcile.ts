@@ -100,6 +100,12 @@ function syncDaemonSet(pass: Pass, key: string): void {
     }
   }
   if (!ds) return;
+  // The rolling update only ever acts on pods of another template: with none, it has nothing to do, and the
+  // sets it needs (and its sort of every node) are not built — the periodic resync's common case.
+  if (!(isRollingUpdate(ds.spec) && hasOtherTemplates(state, key, ds.templateHash))) {
+    for (const node of state.nodes.values()) manageSlot(pass, ds, node.name, nodeShouldRun(node, ds), byNode.get(node.name) ?? NONE);
+    return;
+  }
   const desired = new Set<string>();
   const touched = new Set<string>();
   for (const node of state.nodes.values()) {
@@ -107,8 +113,11 @@ function syncDaemonSet(pass: Pass, key: string): void {
     if (placement.shouldRun) desired.add(node.name);
     if (manageSlot(pass, ds, node.name, placement, byNode.get(node.name) ?? [])) touched.add(node.name);
   }
-  if (isRollingUpdate(ds.spec)) rollingUpdate(pass, ds, { byNode, desired, touched });
+  rollingUpdate(pass, ds, { byNode, desired, touched });
 }
+
+/** An empty slot's pods (manageSlot only reads the list). */
+const NONE: PodView[] = [];
 
 /** One (DaemonSet, node) slot: syncNode for a single DaemonSet. */
 function syncSlot(pass: Pass, ds: DaemonSetView, name: string): void {
