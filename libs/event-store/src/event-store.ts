@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { NewEvent, RecordedEvent } from '@everynode/contracts';
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type LogHead, type LogState, type PreparedAppend } from './append-plan';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
+import { appendScript, insertEventsSql, PLAN_MOVED, type ScriptParts } from './one-trip';
 import { followLog, type Tail, type TailOptions } from './tail';
 import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 
@@ -43,10 +44,43 @@ export class EventStore {
    * Appends every request in one transaction under one lock: all or nothing. With `prepared` (from
    * `prepare(requests, …)`, null when those could not be prepared) its plan is used when it still holds.
    */
-  appendMany(requests: AppendRequest[], opts: TransactionOptions & { prepared?: PreparedAppend | null } = {}): Promise<AppendResult[]> {
-    if (opts.prepared) return this.appendNormalized(opts.prepared.requests, opts, opts.prepared);
-    if (requests.length === 0) return Promise.resolve([]);
+  async appendMany(requests: AppendRequest[], opts: TransactionOptions & { prepared?: PreparedAppend | null } = {}): Promise<AppendResult[]> {
+    const { prepared } = opts;
+    if (prepared) {
+      if (!opts.manager) {
+        const done = await this.appendPrepared(prepared, {}, opts.whileInserting);
+        if (done) return done;
+      }
+      return this.appendNormalized(prepared.requests, opts, prepared);
+    }
+    if (requests.length === 0) return [];
     return this.appendNormalized(normalizeRequests(requests), opts);
+  }
+
+  /**
+   * Appends a prepared plan exactly as planned, in one round trip and its own transaction (see one-trip.ts),
+   * with the caller's statements (`parts`, literal SQL) in that transaction. Null when the log is not as the
+   * plan assumed (another writer appended, a stream moved, an event id is a retry): nothing was written, and
+   * `appendMany` with the plan then plans again under the lock. A failing statement of the caller's throws.
+   */
+  async appendPrepared(prepared: PreparedAppend, parts: ScriptParts = {}, whileSending?: () => void): Promise<AppendResult[] | null> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as Client;
+      const running = client.query(appendScript(prepared, APPEND_LOCK_KEY, parts));
+      if (whileSending) {
+        await sent();
+        whileSending();
+      }
+      await running;
+      return prepared.plan.results;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === PLAN_MOVED || code === UNIQUE_VIOLATION) return null;
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   private async appendNormalized(normalized: AppendRequest[], opts: TransactionOptions, prepared?: PreparedAppend): Promise<AppendResult[]> {
@@ -165,13 +199,9 @@ const isoTime = (value: string | Date) => new Date(value).toISOString();
 /** Resolves after the microtasks in flight (a query's way down to the socket) have run. */
 const sent = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+const UNIQUE_VIOLATION = '23505';
+
 /** One INSERT of a document made by insertDocuments. */
 async function insertEvents(manager: EntityManager, document: string): Promise<void> {
-  await manager.query(
-    `INSERT INTO event_log.events (${EVENT_COLUMNS})
-     SELECT ${EVENT_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS x(
-       position bigint, event_id uuid, stream text, stream_version int, type text,
-       data jsonb, metadata jsonb, recorded_at timestamptz, hash text, prev_hash text)`,
-    [document],
-  );
+  await manager.query(insertEventsSql('$1'), [document]);
 }

@@ -23,8 +23,16 @@ function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.
   return { privateKey: key, publicKey: forge.pki.setRsaPublicKey(key.n, key.e) };
 }
 
-/** A positive serial (Go's x509 refuses negative ones): a leading 0 nibble keeps the top bit clear. */
-const serialNumber = () => '0' + randomBytes(15).toString('hex').slice(1);
+/**
+ * A positive serial (Go's x509 refuses negative ones) in minimal form: the first byte is 0x10–0x7f. With only
+ * a leading 0 nibble, one serial in 16 began with a 0x00 byte, which is not minimal DER, and the byte after
+ * it then decided the sign for readers that drop it (seen once in a test run).
+ */
+const serialNumber = () => {
+  const bytes = randomBytes(15);
+  bytes[0] = 0x10 + (bytes[0] % 0x70);
+  return bytes.toString('hex');
+};
 
 function baseCertificate(publicKey: forge.pki.PublicKey, years: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();

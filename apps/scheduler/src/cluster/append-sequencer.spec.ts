@@ -15,8 +15,8 @@ function setup(start: LogHead | null = head(10)) {
   const sequencer = new AppendSequencer(cache as unknown as ClusterCache);
   const log: string[] = [];
   let running = 0;
-  /** An append of `n` events: planned on the head it is given, committed after a tick, folded. */
-  const append = (name: string, n: number, fail = false) =>
+  /** An append of `n` events: planned on the head it is given, committed after a tick, folded (at `endsAt` if given). */
+  const append = (name: string, n: number, fail = false, endsAt?: LogHead) =>
     sequencer.run(
       (base) => {
         log.push(`plan ${name} on ${base?.position ?? 0}`);
@@ -29,7 +29,7 @@ function setup(start: LogHead | null = head(10)) {
         await new Promise((r) => setTimeout(r, 5));
         running--;
         if (fail) throw new Error(`${name} failed`);
-        cache.head = headAfter(p.prepared!);
+        cache.head = endsAt ?? headAfter(p.prepared!);
         return name;
       },
     );
@@ -53,11 +53,19 @@ describe('AppendSequencer', () => {
     expect(log.filter((l) => l.startsWith('plan'))).toEqual(['plan a on 10', 'plan empty on 100', 'plan b on 100']);
   });
 
-  it('gives a failed commit its error and goes on with the ones behind it', async () => {
+  it('gives a failed commit its error and goes on with the ones behind it, planned again on the real head', async () => {
     const { append, log } = setup(null);
     const results = await Promise.allSettled([append('a', 1, true), append('b', 1), append('c', 1)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect((results[0] as PromiseRejectedResult).reason.message).toBe('a failed');
-    expect(log).toEqual(['plan a on 0', 'plan b on 1', 'plan c on 2', 'commit a', 'commit b', 'commit c']);
+    // b was planned on the head a would have left; a left none, so b is planned again, and so is c.
+    expect(log).toEqual(['plan a on 0', 'plan b on 1', 'plan c on 2', 'commit a', 'plan b on 0', 'commit b', 'plan c on 1', 'commit c']);
+  });
+
+  it('plans a queued append again when another process appended before it (no cascade of stale plans)', async () => {
+    const { append, log } = setup();
+    // a met another process's events under the lock and was planned again there: it ended at 50, not 15.
+    await Promise.all([append('a', 5, false, head(50)), append('b', 1), append('c', 1)]);
+    expect(log).toEqual(['plan a on 10', 'plan b on 15', 'plan c on 16', 'commit a', 'plan b on 50', 'commit b', 'plan c on 51', 'commit c']);
   });
 });

@@ -9,6 +9,8 @@ import { headAfter } from '@everynode/event-store';
 import type { LogHead, PreparedAppend } from '@everynode/event-store';
 import { ClusterCache } from './cluster.cache';
 
+const sameHead = (a: LogHead | null, b: LogHead | null) => a?.position === b?.position && a?.hash === b?.hash;
+
 @Injectable()
 export class AppendSequencer {
   private tail: Promise<unknown> = Promise.resolve();
@@ -26,10 +28,17 @@ export class AppendSequencer {
    */
   run<P extends { prepared: PreparedAppend | null }, R>(plan: (head: LogHead | null) => P, commit: (planned: P) => Promise<R>): Promise<R> {
     const base = this.queued > 0 ? this.expected : this.cache.head;
-    const planned = plan(base);
+    let planned = plan(base);
     this.expected = planned.prepared ? headAfter(planned.prepared) : base;
     this.queued++;
-    const result = this.tail.then(() => commit(planned));
+    const result = this.tail.then(() => {
+      // An append before this one did not end where this plan assumed (another process appended meanwhile, or
+      // one failed or was planned again under the lock, with new times and hashes): plan again on the head as
+      // folded, still outside the lock. Committed as it was, the plan would fail its check too, and so would
+      // every plan queued behind it: a cascade that kept the log lock on the slow path for whole converges.
+      if (planned.prepared && !sameHead(planned.prepared.head, this.cache.head)) planned = plan(this.cache.head);
+      return commit(planned);
+    });
     this.tail = result.catch(() => undefined);
     return result.finally(() => void this.queued--);
   }

@@ -4,7 +4,7 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, EventStore, sqlLiteral, WrongExpectedVersionError } from '@everynode/event-store';
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
@@ -37,6 +37,12 @@ function followUp(actions: Action[]): ReconcileScope {
   }
   return { slots, nodes };
 }
+
+/** The placements-guard rows of a chunk (`document`: a parameter or a literal of insertDocuments' kind). */
+const insertPlacementsSql = (document: string) =>
+  `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
+   SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset(${document}::jsonb)
+     AS x(pod text, daemonset text, node text, template_hash text)`;
 
 /** A chunk of decisions ready for its transaction. */
 interface Chunk {
@@ -328,9 +334,29 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     };
   }
 
-  /** One chunk, one transaction: the stale-view check, the events, the placements guard. */
+  /**
+   * One chunk, one transaction: the stale-view check, the events, the placements guard. A prepared chunk goes
+   * in one round trip when the log is as planned (EventStore.appendPrepared); otherwise statement by statement.
+   */
   private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
     const { requests, prepared, inserts, removes } = chunk;
+    if (prepared) {
+      const done = await this.store.appendPrepared(
+        prepared,
+        {
+          checks: [
+            `SELECT event_log.fail('40001', 'pods were placed or removed at position ' || position || ', after the view at ${basis}')
+             FROM event_log.events WHERE type = ANY('{${PLACEMENT_EVENTS.join(',')}}'::text[]) AND position > ${basis} LIMIT 1`,
+          ],
+          after: [
+            ...(removes.length ? [`DELETE FROM scheduler.placements WHERE pod IN (SELECT jsonb_array_elements_text(${sqlLiteral(JSON.stringify(removes))}::jsonb))`] : []),
+            ...(inserts ? [insertPlacementsSql(sqlLiteral(inserts))] : []),
+          ],
+        },
+        whileInserting,
+      );
+      if (done) return done;
+    }
     return this.dataSource.transaction(async (manager) => {
       // The log lock first: with it held, no placement can land between this check and the append, and the
       // guard rows below are written in log order.
@@ -343,14 +369,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
       const appended = await this.store.appendMany(requests, { manager, locked: true, prepared, whileInserting });
       if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
-      if (inserts) {
-        await manager.query(
-          `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
-           SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset($1::jsonb)
-             AS x(pod text, daemonset text, node text, template_hash text)`,
-          [inserts],
-        );
-      }
+      if (inserts) await manager.query(insertPlacementsSql('$1'), [inserts]);
       return appended;
     });
   }

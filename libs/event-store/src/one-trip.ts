@@ -1,0 +1,54 @@
+// A prepared append as ONE script, sent in one round trip. Sampled during a converge, the log lock's holder
+// was idle in its transaction, waiting for its own client's next statement, 38% of the time: each of the
+// 5–6 statements of a transaction waited for its process's event loop, busy building the next batch or
+// answering status reports on 2 shared cores. A multi-statement simple query runs as one implicit
+// transaction: the lock is taken, the plan's assumptions checked, the rows inserted and committed without
+// the client in between.
+import type { PreparedAppend } from './append-plan';
+import { EVENT_COLUMNS } from './rows';
+
+/** SQLSTATE of a failed check (event_log.fail): the log is not as the plan assumed, so plan again. */
+export const PLAN_MOVED = 'EV001';
+
+/** `text` as a SQL literal: dollar-quoted, so nothing in it needs escaping (a tag it contains is not used). */
+export function sqlLiteral(text: string): string {
+  let tag = '$j$';
+  for (let i = 0; text.includes(tag); i++) tag = `$j${i}$`;
+  return `${tag}${text}${tag}`;
+}
+
+/** One INSERT of a document made by insertDocuments (`document`: a parameter, or a literal). */
+export const insertEventsSql = (document: string) =>
+  `INSERT INTO event_log.events (${EVENT_COLUMNS})
+   SELECT ${EVENT_COLUMNS} FROM jsonb_to_recordset(${document}::jsonb) AS x(
+     position bigint, event_id uuid, stream text, stream_version int, type text,
+     data jsonb, metadata jsonb, recorded_at timestamptz, hash text, prev_hash text)`;
+
+export interface ScriptParts {
+  /** Statements after the lock and the plan's checks, before the insert (e.g. the caller's own checks). */
+  checks?: string[];
+  /** Statements after the insert, in the same transaction. */
+  after?: string[];
+}
+
+/**
+ * The script: the lock; fail (PLAN_MOVED) unless the head and every stream's version are what the plan
+ * assumed; the caller's checks; the inserts; the caller's statements. A retried event id fails the insert
+ * (unique violation): the caller then takes the ordinary path, which knows retries.
+ */
+export function appendScript(prepared: PreparedAppend, lockKey: number, parts: ScriptParts = {}): string {
+  const head = prepared.head ? `row(${prepared.head.position}::bigint, ${sqlLiteral(prepared.head.hash)}::text)` : 'NULL';
+  const versions = prepared.requests.map((r) => ({ stream: r.stream, version: r.expectedVersion === 'no_stream' ? 0 : r.expectedVersion }));
+  return [
+    `SELECT pg_advisory_xact_lock(${lockKey}::bigint)`,
+    `SELECT event_log.fail('${PLAN_MOVED}', 'the log head moved since the plan')
+     WHERE (SELECT row(position, hash) FROM event_log.events ORDER BY position DESC LIMIT 1) IS DISTINCT FROM ${head}`,
+    `SELECT event_log.fail('${PLAN_MOVED}', 'stream ' || v.stream || ' moved since the plan')
+     FROM jsonb_to_recordset(${sqlLiteral(JSON.stringify(versions))}::jsonb) AS v(stream text, version int)
+     CROSS JOIN LATERAL (SELECT max(stream_version) AS actual FROM event_log.events e WHERE e.stream = v.stream) m
+     WHERE coalesce(m.actual, 0) <> v.version LIMIT 1`,
+    ...(parts.checks ?? []),
+    ...prepared.documents.map((d) => insertEventsSql(sqlLiteral(d))),
+    ...(parts.after ?? []),
+  ].join(';\n');
+}
