@@ -19,8 +19,25 @@ interface PgDriver {
   master: { options: ClientConfig };
 }
 
+/** How long after a prepared plan was found stale the one-round-trip append is not tried. */
+const STALE_PLANS_FOR_MS = 1000;
+
 export class EventStore {
+  /** When a one-round-trip append of this process last met a log other than its plan assumed. */
+  private planMissedAt = -Infinity;
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * False for a second after a one-round-trip append found the log other than planned: other writers are
+   * about, and further attempts would mostly fail their checks and be made again statement by statement, so
+   * callers go that way at once (and try one round trip again a second later). Node churn, where other
+   * services append every few ms, stays on that path; a converge, where this process is the only writer,
+   * goes in one round trip.
+   */
+  get plansHolding(): boolean {
+    return performance.now() - this.planMissedAt > STALE_PLANS_FOR_MS;
+  }
 
   async appendToStream(
     stream: string,
@@ -47,7 +64,7 @@ export class EventStore {
   async appendMany(requests: AppendRequest[], opts: TransactionOptions & { prepared?: PreparedAppend | null } = {}): Promise<AppendResult[]> {
     const { prepared } = opts;
     if (prepared) {
-      if (!opts.manager) {
+      if (!opts.manager && this.plansHolding) {
         const done = await this.appendPrepared(prepared, {}, opts.whileInserting);
         if (done) return done;
       }
@@ -76,6 +93,7 @@ export class EventStore {
       return prepared.plan.results;
     } catch (error) {
       const code = (error as { code?: string }).code;
+      if (code === PLAN_MOVED) this.planMissedAt = performance.now();
       if (code === PLAN_MOVED || code === UNIQUE_VIOLATION) return null;
       throw error;
     } finally {

@@ -68,9 +68,12 @@ describe('EventStore prepared appends', () => {
       const prepared = store.prepare([{ stream: 'pod-r', expectedVersion: 'no_stream', events: [newEvent()] }], await head())!;
       await store.appendToStream('node-y', 'no_stream', [newEvent()]);
       const before = await store.headPosition();
-      expect(await store.appendPrepared(prepared)).toBeNull();
+      const fresh = new EventStore(db.dataSource);
+      expect(fresh.plansHolding).toBe(true);
+      expect(await fresh.appendPrepared(prepared)).toBeNull();
+      expect(fresh.plansHolding).toBe(false); // another writer is about: the next appends go statement by statement
       expect(await store.headPosition()).toBe(before);
-      await store.appendMany(prepared.requests, { prepared });
+      await fresh.appendMany(prepared.requests, { prepared });
       expect((await expectChainIntact()).at(-1)!.stream).toBe('pod-r');
     });
 

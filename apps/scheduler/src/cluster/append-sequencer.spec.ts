@@ -1,5 +1,5 @@
 import { headAfter } from '@everynode/event-store';
-import type { LogHead, PreparedAppend } from '@everynode/event-store';
+import type { EventStore, LogHead, PreparedAppend } from '@everynode/event-store';
 import { AppendSequencer } from './append-sequencer';
 import type { ClusterCache } from './cluster.cache';
 
@@ -12,7 +12,8 @@ const preparedOn = (base: LogHead | null, n: number) =>
 /** The sequencer reads only the folded head of the cache; commits here "fold" by moving it. */
 function setup(start: LogHead | null = head(10)) {
   const cache = { head: start } as { head: LogHead | null };
-  const sequencer = new AppendSequencer(cache as unknown as ClusterCache);
+  const store = { plansHolding: true };
+  const sequencer = new AppendSequencer(cache as unknown as ClusterCache, store as EventStore);
   const log: string[] = [];
   let running = 0;
   /** An append of `n` events: planned on the head it is given, committed after a tick, folded (at `endsAt` if given). */
@@ -33,7 +34,7 @@ function setup(start: LogHead | null = head(10)) {
         return name;
       },
     );
-  return { cache, append, log };
+  return { cache, append, log, store };
 }
 
 describe('AppendSequencer', () => {
@@ -67,5 +68,24 @@ describe('AppendSequencer', () => {
     // a met another process's events under the lock and was planned again there: it ended at 50, not 15.
     await Promise.all([append('a', 5, false, head(50)), append('b', 1), append('c', 1)]);
     expect(log).toEqual(['plan a on 10', 'plan b on 15', 'plan c on 16', 'commit a', 'plan b on 50', 'commit b', 'plan c on 51', 'commit c']);
+  });
+
+  it('leaves re-planning to the store under the lock while other writers are about', async () => {
+    const { append, log, store } = setup();
+    store.plansHolding = false;
+    await Promise.all([append('a', 5, false, head(50)), append('b', 1)]);
+    expect(log).toEqual(['plan a on 10', 'plan b on 15', 'commit a', 'commit b']);
+  });
+
+  it('plans what is queued after a re-plan on the heads the re-planned appends leave: each is planned again once at most', async () => {
+    const { append, log, cache } = setup();
+    const a = append('a', 5, false, head(50));
+    const b = append('b', 1);
+    const c = append('c', 1);
+    await b; // c was planned again on 51 when b was, and is committing; d comes now
+    const d = append('d', 1);
+    await Promise.all([a, c, d]);
+    expect(log).toEqual(['plan a on 10', 'plan b on 15', 'plan c on 16', 'commit a', 'plan b on 50', 'commit b', 'plan c on 51', 'commit c', 'plan d on 52', 'commit d']);
+    expect(cache.head?.position).toBe(53);
   });
 });

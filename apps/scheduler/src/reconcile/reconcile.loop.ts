@@ -340,7 +340,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    */
   private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
     const { requests, prepared, inserts, removes } = chunk;
-    if (prepared) {
+    if (prepared && this.store.plansHolding) {
       const done = await this.store.appendPrepared(
         prepared,
         {
