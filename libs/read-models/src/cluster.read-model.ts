@@ -7,7 +7,7 @@ import { ClusterState, computeStatus, emptyCluster, evolve } from '@everynode/re
 import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet } from './daemonset.read-model';
 import { evolveNamespace, NamespaceState } from './namespace.read-model';
 import { evolveNode, initialNodeState, NodeState } from './node.read-model';
-import { evolvePods, podKey } from './pod.read-model';
+import { evolvePods, podKey, type StoredPod } from './pod.read-model';
 
 export type Resource = 'namespaces' | 'nodes' | 'daemonsets' | 'pods';
 
@@ -18,8 +18,6 @@ export interface Change {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   position: number;
 }
-
-export type StoredPod = PodRecord & { version: number };
 
 const ZERO_STATUS: DaemonSetStatus = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
 

@@ -3,7 +3,8 @@ import type { PodOrphaned, PodRecord, PodScheduled, PodStatusChanged, RecordedEv
 
 export const podKey = (namespace: string, name: string) => `${namespace}/${name}`;
 
-type StoredPod = PodRecord & { version: number };
+/** A pod's record with its stream version (optimistic concurrency for removals and status). */
+export type StoredPod = PodRecord & { version: number };
 
 /**
  * A copy of a pod's record with every field written in one order, to change in place. `{ ...pod, podIP }` on a

@@ -100,20 +100,17 @@ function syncDaemonSet(pass: Pass, key: string): void {
     }
   }
   if (!ds) return;
-  // The rolling update only ever acts on pods of another template: with none, it has nothing to do, and the
+  // The rolling update only ever acts on pods of another template: with none it has nothing to do, and the
   // sets it needs (and its sort of every node) are not built — the periodic resync's common case.
-  if (!(isRollingUpdate(ds.spec) && hasOtherTemplates(state, key, ds.templateHash))) {
-    for (const node of state.nodes.values()) manageSlot(pass, ds, node.name, nodeShouldRun(node, ds), byNode.get(node.name) ?? NONE);
-    return;
-  }
-  const desired = new Set<string>();
-  const touched = new Set<string>();
+  const rollout = isRollingUpdate(ds.spec) && hasOtherTemplates(state, key, ds.templateHash) ? { byNode, desired: new Set<string>(), touched: new Set<string>() } : null;
   for (const node of state.nodes.values()) {
     const placement = nodeShouldRun(node, ds);
-    if (placement.shouldRun) desired.add(node.name);
-    if (manageSlot(pass, ds, node.name, placement, byNode.get(node.name) ?? [])) touched.add(node.name);
+    const acted = manageSlot(pass, ds, node.name, placement, byNode.get(node.name) ?? NONE);
+    if (!rollout) continue;
+    if (placement.shouldRun) rollout.desired.add(node.name);
+    if (acted) rollout.touched.add(node.name);
   }
-  rollingUpdate(pass, ds, { byNode, desired, touched });
+  if (rollout) rollingUpdate(pass, ds, rollout);
 }
 
 /** An empty slot's pods (manageSlot only reads the list). */

@@ -22,10 +22,14 @@ const NAME_ATTEMPTS = 10;
 /** The events that place or remove pods: decisions must be made on a view that holds all of them. */
 const PLACEMENT_EVENTS = ['PodScheduled', 'PodRemoved', 'PodOrphaned'];
 
-/** Another writer placed or removed pods after the view decisions were made on: read on, decide again. */
-class StaleViewError extends Error {
-  readonly code = '40001'; // serialization_failure: a retryable conflict
-}
+/**
+ * Fails the transaction (serialization_failure, a retryable conflict) when another writer placed or removed
+ * pods after the view the decisions were made on: read on, decide again. Literal values, so PostgreSQL plans
+ * it for them: a few probes of the (type, position) index, however far the log has grown.
+ */
+const staleViewCheckSql = (basis: number) =>
+  `SELECT event_log.fail('40001', 'pods were placed or removed at position ' || position || ', after the view at ${basis}')
+   FROM event_log.events WHERE type = ANY('{${PLACEMENT_EVENTS.join(',')}}'::text[]) AND position > ${basis} LIMIT 1`;
 
 /** The slots (and departed nodes, for pods without an owner) a round acted on: what the next round re-checks. */
 function followUp(actions: Action[]): ReconcileScope {
@@ -38,19 +42,28 @@ function followUp(actions: Action[]): ReconcileScope {
   return { slots, nodes };
 }
 
-/** The placements-guard rows of a chunk (`document`: a parameter or a literal of insertDocuments' kind). */
-const insertPlacementsSql = (document: string) =>
-  `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
-   SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset(${document}::jsonb)
-     AS x(pod text, daemonset text, node text, template_hash text)`;
+/** The statements that bring the placements guard in line with a chunk's decisions (literal SQL). */
+function guardSql(decisions: Decision[]): string[] {
+  const removes = decisions.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
+  const inserts = decisions.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
+  return [
+    ...(removes.length ? [`DELETE FROM scheduler.placements WHERE pod IN (SELECT jsonb_array_elements_text(${sqlLiteral(JSON.stringify(removes))}::jsonb))`] : []),
+    ...(inserts.length
+      ? [
+          `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
+           SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset(${sqlLiteral(JSON.stringify(inserts))}::jsonb)
+             AS x(pod text, daemonset text, node text, template_hash text)`,
+        ]
+      : []),
+  ];
+}
 
 /** A chunk of decisions ready for its transaction. */
 interface Chunk {
   requests: AppendRequest[];
   prepared: PreparedAppend | null;
-  /** Placements-guard rows to insert (a JSON document), and pods whose rows go. */
-  inserts: string | null;
-  removes: string[];
+  /** Statements for the placements guard, run after the events in the same transaction. */
+  guard: string[];
 }
 
 interface PendingScope {
@@ -325,13 +338,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   /** A chunk's events hashed and serialized, and its guard rows, ahead of its transaction. */
   private buildChunk(decisions: Decision[], head: LogHead | null): Chunk {
     const requests = decisions.map((d) => d.request);
-    const guards = decisions.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
-    return {
-      requests,
-      prepared: this.store.prepare(requests, head),
-      inserts: guards.length ? JSON.stringify(guards) : null,
-      removes: decisions.flatMap((d) => (d.guard.remove ? [d.guard.remove] : [])),
-    };
+    return { requests, prepared: this.store.prepare(requests, head), guard: guardSql(decisions) };
   }
 
   /**
@@ -339,37 +346,19 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * in one round trip when the log is as planned (EventStore.appendPrepared); otherwise statement by statement.
    */
   private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
-    const { requests, prepared, inserts, removes } = chunk;
+    const { requests, prepared, guard } = chunk;
+    const check = staleViewCheckSql(basis);
     if (prepared && this.store.plansHolding) {
-      const done = await this.store.appendPrepared(
-        prepared,
-        {
-          checks: [
-            `SELECT event_log.fail('40001', 'pods were placed or removed at position ' || position || ', after the view at ${basis}')
-             FROM event_log.events WHERE type = ANY('{${PLACEMENT_EVENTS.join(',')}}'::text[]) AND position > ${basis} LIMIT 1`,
-          ],
-          after: [
-            ...(removes.length ? [`DELETE FROM scheduler.placements WHERE pod IN (SELECT jsonb_array_elements_text(${sqlLiteral(JSON.stringify(removes))}::jsonb))`] : []),
-            ...(inserts ? [insertPlacementsSql(sqlLiteral(inserts))] : []),
-          ],
-        },
-        whileInserting,
-      );
+      const done = await this.store.appendPrepared(prepared, { checks: [check], after: guard }, whileInserting);
       if (done) return done;
     }
     return this.dataSource.transaction(async (manager) => {
       // The log lock first: with it held, no placement can land between this check and the append, and the
       // guard rows below are written in log order.
       await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
-      // A few probes of the (type, position) index, however far the log has grown.
-      const [newer] = await manager.query(
-        `SELECT position FROM event_log.events WHERE type = ANY($2::text[]) AND position > $1 LIMIT 1`,
-        [basis, PLACEMENT_EVENTS],
-      );
-      if (newer) throw new StaleViewError(`pods were placed or removed at position ${newer.position}, after the view at ${basis}`);
+      await manager.query(check);
       const appended = await this.store.appendMany(requests, { manager, locked: true, prepared, whileInserting });
-      if (removes.length) await manager.query(`DELETE FROM scheduler.placements WHERE pod = ANY($1::text[])`, [removes]);
-      if (inserts) await manager.query(insertPlacementsSql('$1'), [inserts]);
+      for (const sql of guard) await manager.query(sql);
       return appended;
     });
   }
