@@ -3,6 +3,7 @@
 // the real API, prints a table and keeps the figures as JSON under bench/results/. See bench/README.md.
 import type { Stack } from '../test/support/stack';
 import { Figure, failures, figures, machine, markdownTable, printTable, progress, recordFailure, saveResults } from './lib/report';
+import { livePods } from './lib/live-pods';
 import { listPods, startGateway, watchFanOut } from './scenarios/api';
 import { converge, stopProfiled } from './scenarios/converge';
 import { ChurnParams, deletionLatency, joinLatency } from './scenarios/join-latency';
@@ -154,7 +155,7 @@ export async function runBench(o: BenchOptions): Promise<Figure[]> {
 async function api(stack: Stack, o: BenchOptions, limits: Limits | undefined, churn: ChurnParams): Promise<void> {
   const gateway = await startGateway(stack);
   try {
-    const [{ n }] = await stack.db.adminDataSource.query('SELECT count(*)::int AS n FROM scheduler.placements');
+    const n = await livePods(stack.db.adminDataSource);
     const p = { listRequests: o.listRequests, watchers: o.watchers, churn };
     const resourceVersion = await listPods(gateway, p, n, limits);
     await watchFanOut(stack, gateway, p, resourceVersion, limits);

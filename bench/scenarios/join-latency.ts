@@ -9,6 +9,7 @@ import { COMMANDS } from '@everynode/contracts';
 import { Stack, waitFor } from '../../test/support/stack';
 import { availableParallelism } from 'node:os';
 import { CpuMeter } from '../lib/cpu';
+import { livePods } from '../lib/live-pods';
 import { progress, record, recordLatencies } from '../lib/report';
 import { slowWindows } from '../lib/slow-windows';
 import { meta } from './converge';
@@ -78,7 +79,6 @@ export async function churn(stack: Stack, p: ChurnParams, label = S): Promise<Ch
   }
 }
 
-const count = async (stack: Stack, sql: string, params: unknown[]) => Number((await stack.db.adminDataSource.query(sql, params))[0].n);
 
 const names = async (stack: Stack, type: string, nodes: string[]) =>
   new Set<string>((await stack.db.adminDataSource.query(`SELECT data->>'name' AS name FROM event_log.events WHERE type = $1 AND data->>'name' = ANY($2::text[])`, [type, nodes])).map((r: { name: string }) => r.name));
@@ -95,7 +95,7 @@ export async function settle(stack: Stack, nodes: string[], label = S, timeoutMs
     const joined = await names(stack, 'NodeJoined', nodes);
     const left = await names(stack, 'NodeLeft', nodes);
     const stayed = [...joined].filter((n) => !left.has(n));
-    const live = await count(stack, `SELECT count(*) AS n FROM scheduler.placements WHERE node = ANY($1::text[])`, [nodes]);
+    const live = await livePods(stack.db.adminDataSource, `s.data->>'node' = ANY($1::text[])`, [nodes]);
     progress(`${label}: ${left.size}/${joined.size} churned nodes left, ${live} of their pods still placed`);
     remaining = stayed.length;
     if (!stayed.length && !live) return 0;
@@ -189,7 +189,8 @@ export async function deletionLatency(stack: Stack, p: { count: number; daemonSe
   for (const name of names) {
     progress(`${S}: deleting DaemonSet ${name}`);
     await stack.send(COMMANDS.daemonSetDelete, { meta: meta(), namespace: 'bench', name });
-    await waitFor(`${name}'s pods removed`, async () => (await count(stack, `SELECT count(*) AS n FROM scheduler.placements WHERE daemonset = $1`, [`bench/${name}`])) === 0, 300_000, 200);
+    const owned = `s.data->>'namespace' = 'bench' AND s.data->>'daemonSet' = $1`;
+    await waitFor(`${name}'s pods removed`, async () => (await livePods(stack.db.adminDataSource, owned, [name])) === 0, 300_000, 200);
   }
   const spans: Span[] = await stack.db.adminDataSource.query(
     `WITH d AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'DaemonSetDeleted' AND data->>'name' = ANY($1::text[])),

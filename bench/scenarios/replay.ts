@@ -118,7 +118,7 @@ function cpuSeconds(stderr: string): number | undefined {
 }
 
 async function hasProjections(db: TestDatabase): Promise<boolean> {
-  const [{ n }] = await db.adminDataSource.query('SELECT count(*)::int AS n FROM (SELECT 1 FROM scheduler.placements LIMIT 1) p');
+  const [{ n }] = await db.adminDataSource.query('SELECT count(*)::int AS n FROM (SELECT 1 FROM daemonset_spec.daemonsets LIMIT 1) p');
   return n > 0;
 }
 
@@ -129,7 +129,6 @@ const PROJECTION_TABLES: Record<string, { columns: string; row: (key: string, va
     row: (k, v) => ({ namespace: k.slice(0, k.indexOf('/')), name: k.slice(k.indexOf('/') + 1), ...v }),
   },
   'daemonset_spec.namespaces': { columns: 'name text, version int, record jsonb', row: (k, v) => ({ name: k, ...v }) },
-  'scheduler.placements': { columns: 'pod text, daemonset text, node text, template_hash text', row: (k, v) => ({ pod: k, ...v }) },
 };
 
 /** The services' projections as they would stand after the history: its events folded in memory, then inserted. */

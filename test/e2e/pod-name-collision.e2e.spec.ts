@@ -3,6 +3,7 @@
 // without failing the pass (which would requeue a full resync and nak the events that asked for it). Made
 // likely here with 2 random characters (729 names per DaemonSet) and nodes churned through 15 rounds.
 import { COMMANDS } from '@everynode/contracts';
+import type { PodRecord } from '@everynode/contracts';
 import { meta, Stack, waitFor } from '../support/stack';
 
 const ROUNDS = 15;
@@ -30,7 +31,7 @@ describe('pod names: a name a removed pod had', () => {
   afterAll(() => stack?.teardown());
 
   const placed = async () =>
-    Number((await stack.db.adminDataSource.query(`SELECT count(*) AS n FROM scheduler.placements WHERE daemonset = 'names/collide'`))[0].n);
+    (await stack.send<{ items: PodRecord[] }>(COMMANDS.podList, { namespace: 'names' })).items.filter((p) => p.daemonSet === 'collide').length;
 
   it('is given up for a new one: every node gets its pod, no pass fails', async () => {
     for (let round = 0; round < ROUNDS; round++) {

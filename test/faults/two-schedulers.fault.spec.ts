@@ -1,6 +1,7 @@
 // Fault 4: two scheduler replicas at once (sharing the durable consumer, both resyncing from the log) through
-// the first converge, five fleet rollouts and node churn. They race for the same decisions; the placement
-// guard and the pod streams' expected versions let only one win: never two pods of one DaemonSet on one node.
+// the first converge, five fleet rollouts and node churn. They race for the same decisions; the stale-view
+// check under the log lock and the pod streams' expected versions let only one win: never two pods of one
+// DaemonSet on one node.
 import { churnPool, FaultCluster, FLEET, NodeChurn } from './support/fault-cluster';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

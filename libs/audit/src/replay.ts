@@ -20,9 +20,9 @@ export interface Rebuilt {
 export class ProjectionRebuild {
   /**
    * Events no projection here depends on: a pod's status only changes its phase and readiness in the
-   * cluster fold, and no rebuilt projection holds either (scheduler.placements is daemonset, node and
+   * cluster fold, and nothing rebuilt here holds either (the placements are the DaemonSet, node and
    * template of each owned pod). They are counted, not folded, and the replay does not even read their
-   * content (libs/audit/test/replay.spec.ts checks that folding them changes no projection).
+   * content (libs/audit/test/replay.spec.ts checks that folding them changes no placement).
    */
   static readonly UNUSED_TYPES: readonly string[] = ['PodStatusChanged'];
   private static readonly unused = new Set(ProjectionRebuild.UNUSED_TYPES);
@@ -60,22 +60,29 @@ export class ProjectionRebuild {
 
   /** How many rows each projection of `result()` has, without building them. */
   rowCounts(): Record<string, number> {
-    let placements = 0;
-    for (const p of this.cluster.pods.values()) if (p.daemonSet) placements++;
     return {
       'node_registry.nodes': this.nodes.size,
       'daemonset_spec.daemonsets': this.daemonSets.size,
       'daemonset_spec.namespaces': this.namespaces.size,
-      'scheduler.placements': placements,
     };
   }
 
-  /** Every projection as rows, as `readLiveProjections` reads the live ones. */
-  result(): Rebuilt {
+  /** How many pods the fold holds: the scheduler's view, which it folds in memory and keeps in no table. */
+  get pods(): number {
+    return this.cluster.pods.size;
+  }
+
+  /** The owned pods' DaemonSet, node and template: what the fold says is placed. */
+  placements(): ProjectionRows {
     const placements: ProjectionRows = new Map();
     for (const p of this.cluster.pods.values()) {
       if (p.daemonSet) placements.set(p.key, { daemonset: p.daemonSet, node: p.node, template_hash: p.templateHash });
     }
+    return placements;
+  }
+
+  /** Every projection as rows, as `readLiveProjections` reads the live ones. */
+  result(): Rebuilt {
     return {
       position: this.position,
       events: this.events,
@@ -83,7 +90,6 @@ export class ProjectionRebuild {
         'node_registry.nodes': rows(this.nodes, (s) => ({ version: s.version, record: s.node })),
         'daemonset_spec.daemonsets': rows(this.daemonSets, (s) => ({ version: s.version, record: s.record })),
         'daemonset_spec.namespaces': rows(this.namespaces, (s) => ({ version: s.version, record: s.record })),
-        'scheduler.placements': placements,
       },
     };
   }
@@ -124,9 +130,6 @@ export async function readLiveProjections(dataSource: DataSource): Promise<Recor
       (await q('SELECT namespace, name, version, record FROM daemonset_spec.daemonsets')).map((r: any) => [`${r.namespace}/${r.name}`, { version: r.version, record: r.record }]),
     ),
     'daemonset_spec.namespaces': new Map((await q('SELECT name, version, record FROM daemonset_spec.namespaces')).map((r: any) => [r.name, { version: r.version, record: r.record }])),
-    'scheduler.placements': new Map(
-      (await q('SELECT pod, daemonset, node, template_hash FROM scheduler.placements')).map((r: any) => [r.pod, { daemonset: r.daemonset, node: r.node, template_hash: r.template_hash }]),
-    ),
   };
 }
 

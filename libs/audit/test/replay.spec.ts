@@ -49,12 +49,13 @@ describe('ProjectionRebuild', () => {
       if (p.daemonSet) placements.set(p.key, { daemonset: p.daemonSet, node: p.node, template_hash: p.templateHash });
     }
     expect(placements.size).toBeGreaterThan(10);
-    expect(result.projections['scheduler.placements']).toEqual(placements);
+    expect(rebuild.placements()).toEqual(placements);
 
     // Skipping by position (what the replay does with rows it did not read) gives the same result.
     const skipping = new ProjectionRebuild();
     for (const e of events) (ProjectionRebuild.UNUSED_TYPES.includes(e.type) ? skipping.skip(e.position) : skipping.add(e));
     expect(skipping.result()).toEqual(result);
+    expect(skipping.placements()).toEqual(placements);
   });
 });
 

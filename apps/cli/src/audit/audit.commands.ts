@@ -132,6 +132,7 @@ export async function replayCommand(flags: Flags): Promise<number> {
     const rebuilt = flags.verify ? rebuild.result() : undefined;
     console.log(`rebuilt every projection from ${progress.finish(rebuild.events)}, up to position ${rebuild.position}`);
     for (const [name, rows] of Object.entries(rebuild.rowCounts())) console.log(`  ${name}: ${rows} rows`);
+    console.log(`  pods (the scheduler folds them in memory; no table): ${rebuild.pods}`);
     if (!rebuilt) return 0;
     const diffs = diffProjections(await readLiveProjections(ds), rebuilt.projections);
     if (!diffs.length) {

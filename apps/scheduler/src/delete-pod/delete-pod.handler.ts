@@ -43,7 +43,6 @@ export class DeletePodHandler {
       await this.store.appendToStream(podStream(cmd.namespace, cmd.name), extras.version, [{ eventId: newEventId(), type: 'PodRemoved', data, metadata }], {
         manager,
       });
-      await manager.query(`DELETE FROM scheduler.placements WHERE pod = $1`, [key]);
     });
     if (owner) void this.loop.enqueue({ daemonSets: [owner] }).catch(() => undefined);
     return removed;

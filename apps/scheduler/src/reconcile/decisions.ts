@@ -9,11 +9,8 @@ import type { AppendRequest } from '@everynode/event-store';
 import type { Action } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 
-export interface Decision {
-  request: AppendRequest;
-  /** The placements-guard change committed with it. */
-  guard: { insert?: { pod: string; daemonset: string; node: string; template_hash: string }; remove?: string };
-}
+/** A decision is the append that records it: one pod stream, one event. */
+export type Decision = AppendRequest;
 
 const ACTOR = 'service:scheduler';
 
@@ -60,10 +57,7 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
       data,
       metadata: metadata(cache, [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
     };
-    return {
-      request: { stream: podStream(ds.namespace, name), expectedVersion: 'no_stream', events: [event] },
-      guard: { insert: { pod: `${ds.namespace}/${name}`, daemonset: action.daemonSet, node: action.node, template_hash: action.templateHash } },
-    };
+    return { stream: podStream(ds.namespace, name), expectedVersion: 'no_stream', events: [event] };
   }
   const { namespace, name } = splitKey(action.pod);
   const causeKeys: Record<string, string[]> = {
@@ -81,19 +75,16 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
     reason: action.reason,
   };
   return {
-    request: {
-      stream: podStream(namespace, name),
-      expectedVersion: cache.pods.get(action.pod)?.version ?? 'stream_exists',
-      events: [
-        {
-          eventId: newEventId(),
-          type: 'PodRemoved',
-          data,
-          metadata: metadata(cache, causeKeys[action.reason] ?? [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
-        },
-      ],
-    },
-    guard: { remove: action.pod },
+    stream: podStream(namespace, name),
+    expectedVersion: cache.pods.get(action.pod)?.version ?? 'stream_exists',
+    events: [
+      {
+        eventId: newEventId(),
+        type: 'PodRemoved',
+        data,
+        metadata: metadata(cache, causeKeys[action.reason] ?? [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
+      },
+    ],
   };
 }
 
@@ -103,11 +94,8 @@ export function orphanDecision(cache: ClusterCache, podKey: string, formerDaemon
   const pod = cache.state.pods.get(podKey)!;
   const data: PodOrphaned = { daemonSet: splitKey(formerDaemonSet).name, namespace, node: pod.node, pod: name };
   return {
-    request: {
-      stream: podStream(namespace, name),
-      expectedVersion: cache.pods.get(podKey)?.version ?? 'stream_exists',
-      events: [{ eventId: newEventId(), type: 'PodOrphaned', data, metadata: metadata(cache, [`ds:${formerDaemonSet}`], 'Orphaned') }],
-    },
-    guard: { remove: podKey },
+    stream: podStream(namespace, name),
+    expectedVersion: cache.pods.get(podKey)?.version ?? 'stream_exists',
+    events: [{ eventId: newEventId(), type: 'PodOrphaned', data, metadata: metadata(cache, [`ds:${formerDaemonSet}`], 'Orphaned') }],
   };
 }

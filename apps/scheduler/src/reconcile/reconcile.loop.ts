@@ -4,7 +4,7 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK_KEY, EventStore, sqlLiteral, WrongExpectedVersionError } from '@everynode/event-store';
+import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everynode/event-store';
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
@@ -42,28 +42,10 @@ function followUp(actions: Action[]): ReconcileScope {
   return { slots, nodes };
 }
 
-/** The statements that bring the placements guard in line with a chunk's decisions (literal SQL). */
-function guardSql(decisions: Decision[]): string[] {
-  const removes = decisions.flatMap((d) => (d.guard.remove ? [d.guard.remove] : []));
-  const inserts = decisions.flatMap((d) => (d.guard.insert ? [d.guard.insert] : []));
-  return [
-    ...(removes.length ? [`DELETE FROM scheduler.placements WHERE pod IN (SELECT jsonb_array_elements_text(${sqlLiteral(JSON.stringify(removes))}::jsonb))`] : []),
-    ...(inserts.length
-      ? [
-          `INSERT INTO scheduler.placements (pod, daemonset, node, template_hash)
-           SELECT pod, daemonset, node, template_hash FROM jsonb_to_recordset(${sqlLiteral(JSON.stringify(inserts))}::jsonb)
-             AS x(pod text, daemonset text, node text, template_hash text)`,
-        ]
-      : []),
-  ];
-}
-
 /** A chunk of decisions ready for its transaction. */
 interface Chunk {
   requests: AppendRequest[];
   prepared: PreparedAppend | null;
-  /** Statements for the placements guard, run after the events in the same transaction. */
-  guard: string[];
 }
 
 interface PendingScope {
@@ -291,9 +273,9 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Commits only if no pod was placed or removed by anyone else after `basis`. The placements guard alone
-   * stops two pods of one template on a node; two replicas deciding on stale views across a rollout could
-   * still place pods of two templates there (found by test/faults/two-schedulers.fault.spec.ts).
+   * Commits only if no pod was placed or removed by anyone else after `basis`: what makes two replicas unable
+   * to place twice. A unique (DaemonSet, node, template) guard did less: replicas deciding on stale views
+   * across a rollout could still place pods of two templates on a node (test/faults/two-schedulers.fault.spec.ts).
    * Chunks go through the AppendSequencer, in turn with the status writer; while PostgreSQL inserts one
    * chunk, the next is built, hashed and queued behind it.
    */
@@ -335,31 +317,27 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  /** A chunk's events hashed and serialized, and its guard rows, ahead of its transaction. */
-  private buildChunk(decisions: Decision[], head: LogHead | null): Chunk {
-    const requests = decisions.map((d) => d.request);
-    return { requests, prepared: this.store.prepare(requests, head), guard: guardSql(decisions) };
+  /** A chunk's events hashed and serialized, ahead of its transaction. */
+  private buildChunk(requests: Decision[], head: LogHead | null): Chunk {
+    return { requests, prepared: this.store.prepare(requests, head) };
   }
 
   /**
-   * One chunk, one transaction: the stale-view check, the events, the placements guard. A prepared chunk goes
+   * One chunk, one transaction: the stale-view check, then the events. A prepared chunk goes
    * in one round trip when the log is as planned (EventStore.appendPrepared); otherwise statement by statement.
    */
   private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
-    const { requests, prepared, guard } = chunk;
+    const { requests, prepared } = chunk;
     const check = staleViewCheckSql(basis);
     if (prepared && this.store.plansHolding) {
-      const done = await this.store.appendPrepared(prepared, { checks: [check], after: guard }, whileInserting);
+      const done = await this.store.appendPrepared(prepared, { checks: [check] }, whileInserting);
       if (done) return done;
     }
     return this.dataSource.transaction(async (manager) => {
-      // The log lock first: with it held, no placement can land between this check and the append, and the
-      // guard rows below are written in log order.
+      // The log lock first: with it held, no placement can land between this check and the append.
       await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
       await manager.query(check);
-      const appended = await this.store.appendMany(requests, { manager, locked: true, prepared, whileInserting });
-      for (const sql of guard) await manager.query(sql);
-      return appended;
+      return this.store.appendMany(requests, { manager, locked: true, prepared, whileInserting });
     });
   }
 }
