@@ -1,5 +1,5 @@
 // Writing and reading rows shaped like event_log.events with plain pg clients, the way the event store
-// does it (one INSERT per batch, the rows as one jsonb_to_recordset document) but without its checks.
+// does it (one INSERT per batch, the rows as one json_to_recordset document) but without its checks.
 import { Client } from 'pg';
 import type { RecordedEvent } from '@everynode/contracts';
 
@@ -24,9 +24,9 @@ export const rowsJson = (events: RecordedEvent[]): string =>
 /** The rows come as $1; `first`, when given, is evaluated once before them (e.g. taking a lock). */
 export const insertSql = (table: string, first?: string) =>
   `${first ? `WITH first AS MATERIALIZED (SELECT ${first}) ` : ''}INSERT INTO ${table} (${LOG_COLUMNS})
-   SELECT ${LOG_COLUMNS} FROM ${first ? 'first, ' : ''}jsonb_to_recordset($1::jsonb) AS x(
+   SELECT ${LOG_COLUMNS} FROM ${first ? 'first, ' : ''}json_to_recordset($1::json) AS x(
      position bigint, event_id uuid, stream text, stream_version int, type text,
-     data jsonb, metadata jsonb, recorded_at timestamptz, hash text, prev_hash text)`;
+     data json, metadata json, recorded_at timestamptz, hash text, prev_hash text)`;
 
 export async function pgClient(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });

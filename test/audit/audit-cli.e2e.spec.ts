@@ -117,7 +117,7 @@ describe('everynode audit commands', () => {
     await admin.query('ALTER TABLE event_log.events DISABLE TRIGGER USER');
     try {
       const [original] = await admin.query('SELECT data FROM event_log.events WHERE position = $1', [target]);
-      await admin.query(`UPDATE event_log.events SET data = jsonb_set(data, '{node}', '"k8s-evil"') WHERE position = $1`, [target]);
+      await admin.query(`UPDATE event_log.events SET data = jsonb_set(data::jsonb, '{node}', '"k8s-evil"')::json WHERE position = $1`, [target]);
       const edited = await everynode('verify');
       expect(edited.code).toBe(2);
       expect(edited.stdout).toContain(`FAILED at position ${target}: content does not match its hash`);

@@ -31,7 +31,7 @@ async function appendPoison(admin: DataSource): Promise<number> {
     };
     await m.query(
       `INSERT INTO event_log.events (position, event_id, stream, stream_version, type, data, metadata, recorded_at, hash, prev_hash)
-       VALUES ($1, $2, $3, $4, $5, 'null'::jsonb, $6, $7, $8, $9)`,
+       VALUES ($1, $2, $3, $4, $5, 'null'::json, $6, $7, $8, $9)`,
       [content.position, content.eventId, content.stream, content.streamVersion, content.type, content.metadata, content.recordedAt, computeEventHash(head.hash, content), head.hash],
     );
     return content.position;

@@ -67,7 +67,7 @@ export interface StreamRange extends Pick<LogRange, 'after' | 'to'> {
  * Every event of the range, in order, handed to `onEvent` as its row arrives: one query streamed to the end
  * (one snapshot), so PostgreSQL produces rows on its core while this process folds them on its own, and no
  * page of rows is ever held (they die young: cheap for the garbage collector). Only the columns a fold reads
- * come back, as text: no pg row objects or Dates; `data` is JSON.parse'd as pg does for jsonb, and
+ * come back, as text: no pg row objects or Dates; `data` is JSON.parse'd as pg does for json, and
  * `recorded_at` is converted by pg's own parser once per transaction (its events share it). Returns the
  * number of events (skipped ones included).
  */

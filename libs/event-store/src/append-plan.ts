@@ -170,7 +170,7 @@ function satisfies(expected: ExpectedVersion, actual: number): boolean {
 export const INSERT_CHUNK = 2000;
 
 /**
- * The rows of each INSERT as ONE JSON document (read by jsonb_to_recordset): a single native
+ * The rows of each INSERT as ONE JSON document (read by json_to_recordset): a single native
  * JSON.stringify here and one JSON parse in PostgreSQL, instead of binding and escaping thousands of
  * parameters — about 3× faster than a multi-row VALUES list.
  */

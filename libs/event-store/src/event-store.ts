@@ -1,8 +1,8 @@
 import type { Client, ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { NewEvent, RecordedEvent } from '@everynode/contracts';
+import type { NewEvent, RecordedEvent, SerializedEvent } from '@everynode/contracts';
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type LogHead, type LogState, type PreparedAppend } from './append-plan';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './rows';
+import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, toRecordedEvent, toSerializedEvent, type EventRow, type EventTextRow } from './rows';
 import { appendScript, insertEventsSql, PLAN_MOVED, type ScriptParts } from './one-trip';
 import { followLog, type Tail, type TailOptions } from './tail';
 import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
@@ -157,6 +157,15 @@ export class EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  /** The events after a position, in log order, as JSON (see SerializedEvent): what the relay publishes. */
+  async readAllSerialized({ after = 0, limit = 1000 }: { after?: number; limit?: number } = {}): Promise<SerializedEvent[]> {
+    const rows: EventTextRow[] = await this.dataSource.query(
+      `SELECT ${EVENT_TEXT_COLUMNS} FROM event_log.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
+      [after, limit],
+    );
+    return rows.map(toSerializedEvent);
+  }
+
   /** Position of the last committed event; 0 for an empty log. */
   async headPosition(): Promise<number> {
     const [row] = await this.dataSource.query('SELECT coalesce(max(position), 0) AS head FROM event_log.events');
@@ -173,11 +182,19 @@ export class EventStore {
 
   /** Follows the log after `after` until stopped; see followLog. */
   tail(after: number, onBatch: (events: RecordedEvent[]) => Promise<void>, opts?: TailOptions): Tail {
-    const driver = this.dataSource.driver as unknown as PgDriver;
-    // Its own connection (same settings as the pool, including the role): LISTEN holds a session.
-    const newClient = () => new driver.postgres.Client(driver.master.options);
-    return followLog((from, limit) => this.readAll({ after: from, limit }), newClient, after, onBatch, opts);
+    return followLog((from, limit) => this.readAll({ after: from, limit }), this.listenerClient, after, onBatch, opts);
   }
+
+  /** `tail`, with the events as JSON (readAllSerialized). */
+  tailSerialized(after: number, onBatch: (events: SerializedEvent[]) => Promise<void>, opts?: TailOptions): Tail {
+    return followLog((from, limit) => this.readAllSerialized({ after: from, limit }), this.listenerClient, after, onBatch, opts);
+  }
+
+  /** A connection of its own for LISTEN (same settings as the pool, including the role): LISTEN holds a session. */
+  private readonly listenerClient = () => {
+    const driver = this.dataSource.driver as unknown as PgDriver;
+    return new driver.postgres.Client(driver.master.options);
+  };
 
   /** The caller's transaction when it has one open; otherwise a new one. */
   private inTransaction<T>(manager: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {

@@ -17,12 +17,16 @@ export function sqlLiteral(text: string): string {
   return `${tag}${text}${tag}`;
 }
 
-/** One INSERT of a document made by insertDocuments (`document`: a parameter, or a literal). */
+/**
+ * One INSERT of a document made by insertDocuments (`document`: a parameter, or a literal). json_to_recordset
+ * reads a JSON null payload as SQL NULL (jsonb_to_recordset kept it): it is stored as the JSON null it was.
+ */
 export const insertEventsSql = (document: string) =>
   `INSERT INTO event_log.events (${EVENT_COLUMNS})
-   SELECT ${EVENT_COLUMNS} FROM jsonb_to_recordset(${document}::jsonb) AS x(
+   SELECT position, event_id, stream, stream_version, type, coalesce(data, 'null'), metadata, recorded_at, hash, prev_hash
+   FROM json_to_recordset(${document}::json) AS x(
      position bigint, event_id uuid, stream text, stream_version int, type text,
-     data jsonb, metadata jsonb, recorded_at timestamptz, hash text, prev_hash text)`;
+     data json, metadata json, recorded_at timestamptz, hash text, prev_hash text)`;
 
 export interface ScriptParts {
   /** Statements after the lock and the plan's checks, before the insert (e.g. the caller's own checks). */
@@ -44,7 +48,7 @@ export function appendScript(prepared: PreparedAppend, lockKey: number, parts: S
     `SELECT event_log.fail('${PLAN_MOVED}', 'the log head moved since the plan')
      WHERE (SELECT row(position, hash) FROM event_log.events ORDER BY position DESC LIMIT 1) IS DISTINCT FROM ${head}`,
     `SELECT event_log.fail('${PLAN_MOVED}', 'stream ' || v.stream || ' moved since the plan')
-     FROM jsonb_to_recordset(${sqlLiteral(JSON.stringify(versions))}::jsonb) AS v(stream text, version int)
+     FROM json_to_recordset(${sqlLiteral(JSON.stringify(versions))}::json) AS v(stream text, version int)
      CROSS JOIN LATERAL (SELECT max(stream_version) AS actual FROM event_log.events e WHERE e.stream = v.stream) m
      WHERE coalesce(m.actual, 0) <> v.version LIMIT 1`,
     ...(parts.checks ?? []),

@@ -1,4 +1,4 @@
-import type { EventMetadata, RecordedEvent } from '@everynode/contracts';
+import type { EventMetadata, RecordedEvent, SerializedEvent } from '@everynode/contracts';
 
 /** The columns of event_log.events, in the order every query selects them. */
 export const EVENT_COLUMNS =
@@ -30,4 +30,34 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     hash: row.hash,
     prevHash: row.prev_hash,
   };
+}
+
+/**
+ * The columns as text, for `toSerializedEvent`: the payloads as stored (json keeps the text appended), the
+ * time as `Date.toISOString` writes it (the log stores what that wrote: milliseconds, UTC).
+ */
+export const EVENT_TEXT_COLUMNS = `e.position::text AS position, e.event_id::text AS event_id, e.stream, e.stream_version,
+  e.type, e.data::text AS data, e.metadata::text AS metadata,
+  to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at, e.hash, e.prev_hash`;
+
+export interface EventTextRow {
+  position: string;
+  event_id: string;
+  stream: string;
+  stream_version: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+  hash: string;
+  prev_hash: string;
+}
+
+/** A row of EVENT_TEXT_COLUMNS as the JSON of its RecordedEvent, spliced: no parse, no stringify of the payloads. */
+export function toSerializedEvent(row: EventTextRow): SerializedEvent {
+  const json =
+    `{"position":${row.position},"eventId":"${row.event_id}","stream":${JSON.stringify(row.stream)},"streamVersion":${row.stream_version},` +
+    `"type":${JSON.stringify(row.type)},"data":${row.data},"metadata":${row.metadata},"recordedAt":"${row.recorded_at}",` +
+    `"hash":${JSON.stringify(row.hash)},"prevHash":${JSON.stringify(row.prev_hash)}}`;
+  return { position: Number(row.position), eventId: row.event_id, type: row.type, json };
 }

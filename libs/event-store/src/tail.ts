@@ -1,5 +1,4 @@
 import type { Client } from 'pg';
-import type { RecordedEvent } from '@everynode/contracts';
 
 export interface TailOptions {
   /** Events per read; default 1000. */
@@ -26,11 +25,11 @@ const CHANNEL = 'event_log';
  * positions are gap-free and commit-ordered, "position > last handled" never skips an event.
  * LISTEN only shortens the wait; polling alone would be correct.
  */
-export function followLog(
-  read: (after: number, limit: number) => Promise<RecordedEvent[]>,
+export function followLog<E extends { position: number }>(
+  read: (after: number, limit: number) => Promise<E[]>,
   newListenerClient: () => Client,
   after: number,
-  onBatch: (events: RecordedEvent[]) => Promise<void>,
+  onBatch: (events: E[]) => Promise<void>,
   { batchSize = 1000, pollMs = 1000, onError = (err) => console.error('event-store tail:', err) }: TailOptions = {},
 ): Tail {
   let stopped = false;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { RecordedEvent } from '@everynode/contracts';
+import { serializeEvent, type RecordedEvent } from '@everynode/contracts';
 import { decodeEventMessage, eventMessages } from '@everynode/messaging';
 import { makeEvents } from './support/events';
 
@@ -20,7 +20,7 @@ describe('eventMessages (how the relay packs the log into JetStream messages)', 
   it('carries every event once, in order, runs of one type per message, within the limits, and cuts a run only when full', () => {
     fc.assert(
       fc.property(logs, limits, (events, lim) => {
-        const messages = eventMessages(events, subjectOf, lim);
+        const messages = eventMessages(events.map(serializeEvent), subjectOf, lim);
         const decoded = messages.map((m) => decodeEventMessage(m.data));
         expect(decoded.flat()).toEqual(events);
         decoded.forEach((carried, i) => {
@@ -46,8 +46,8 @@ describe('eventMessages (how the relay packs the log into JetStream messages)', 
     fc.assert(
       fc.property(logs, limits, (events, lim) => {
         const copy = JSON.parse(JSON.stringify(events)) as RecordedEvent[];
-        const a = eventMessages(events, subjectOf, lim);
-        const b = eventMessages(copy, subjectOf, lim);
+        const a = eventMessages(events.map(serializeEvent), subjectOf, lim);
+        const b = eventMessages(copy.map(serializeEvent), subjectOf, lim);
         expect(b.map((m) => [m.msgId, Buffer.from(m.data).toString('hex')])).toEqual(a.map((m) => [m.msgId, Buffer.from(m.data).toString('hex')]));
       }),
     );

@@ -5,7 +5,7 @@
 // plain JSON object, as before. Grouping is a pure function of the events handed to it, so a re-published
 // batch yields the same messages and the same `Nats-Msg-Id`s, and JetStream drops the copies.
 import { headers, type MsgHdrs } from '@nats-io/transport-node';
-import type { RecordedEvent } from '@everynode/contracts';
+import type { RecordedEvent, SerializedEvent } from '@everynode/contracts';
 
 /** Header of a message carrying several events: how many (a consumer skipping the type need not parse it). */
 export const EVENT_COUNT_HEADER = 'Everynode-Events';
@@ -34,12 +34,12 @@ const decoder = new TextDecoder();
 
 /** The messages for `events` (in log order): consecutive events of one type share a message. */
 export function eventMessages(
-  events: readonly RecordedEvent[],
+  events: readonly SerializedEvent[],
   subjectOf: (type: string) => string,
   limits: GroupLimits = DEFAULT_GROUP_LIMITS,
 ): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
-  let run: { type: string; first: RecordedEvent; last: RecordedEvent; json: string[]; bytes: number } | undefined;
+  let run: { type: string; first: SerializedEvent; last: SerializedEvent; json: string[]; bytes: number } | undefined;
   const flush = () => {
     if (!run) return;
     const single = run.json.length === 1;
@@ -54,7 +54,7 @@ export function eventMessages(
     run = undefined;
   };
   for (const e of events) {
-    const json = JSON.stringify(e);
+    const json = e.json;
     const bytes = json.length + 1; // with its comma; UTF-16 units, not bytes: the limit has slack for that
     if (run && (run.type !== e.type || run.json.length >= limits.maxEvents || run.bytes + bytes > limits.maxBytes)) flush();
     if (!run) run = { type: e.type, first: e, last: e, json: [], bytes: 1 }; // `[`, `]`, one comma fewer than events

@@ -1,4 +1,4 @@
-import { subjects, type RecordedEvent } from '@everynode/contracts';
+import { subjects, type SerializedEvent } from '@everynode/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Logger } from '@nestjs/common';
@@ -12,9 +12,9 @@ import { RelayLease } from './relay-lease';
 
 /** What the relay needs from `EventStore` (@everynode/event-store). */
 export interface RelaySource {
-  tail(
+  tailSerialized(
     after: number,
-    onBatch: (events: RecordedEvent[]) => Promise<void>,
+    onBatch: (events: SerializedEvent[]) => Promise<void>,
     opts?: { batchSize?: number; pollMs?: number; onError?: (err: Error) => void },
   ): { stop(): Promise<void> };
 }
@@ -135,7 +135,7 @@ export class Relay {
     this.logger.log(`relay active from position ${from}`);
     // Stop publishing the moment the lock session dies: fail the batch waiting for acks.
     void lease.lost.then(() => this.publisher!.abort(new Error('relay lost its lock')));
-    const tail = this.opts.eventStore.tail(from, (events) => this.relayBatch(lease, events), {
+    const tail = this.opts.eventStore.tailSerialized(from, (events) => this.relayBatch(lease, events), {
       batchSize: this.opts.batchSize ?? 2000,
       pollMs: 250,
       onError: (err) => this.logger.warn(err.message),
@@ -154,7 +154,7 @@ export class Relay {
    * Publishes until every message is acked (retrying with backoff), then moves the checkpoint. A batch an
    * earlier holder had begun is re-published first with exactly its boundaries (same messages, same ids).
    */
-  private async relayBatch(lease: RelayLease, events: RecordedEvent[]): Promise<void> {
+  private async relayBatch(lease: RelayLease, events: SerializedEvent[]): Promise<void> {
     if (this.resumeTo > this.lastPosition) {
       const begun = events.filter((e) => e.position <= this.resumeTo);
       if (begun.length) await this.publishBatch(lease, begun);
@@ -165,7 +165,7 @@ export class Relay {
     await this.publishBatch(lease, events);
   }
 
-  private async publishBatch(lease: RelayLease, events: RecordedEvent[]): Promise<void> {
+  private async publishBatch(lease: RelayLease, events: SerializedEvent[]): Promise<void> {
     const s = subjects(this.opts.prefix);
     const messages = eventMessages(events, (type) => s.event(type), this.opts.groupLimits);
     for (let attempt = 1; ; attempt++) {

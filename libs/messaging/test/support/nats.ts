@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { subjects, type RecordedEvent } from '@everynode/contracts';
+import { serializeEvent, subjects, type RecordedEvent } from '@everynode/contracts';
 import { decodeEventMessage, eventMessages, messageHeaders } from '@everynode/messaging';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -40,7 +40,7 @@ export async function publishEvents(nc: NatsConnection, prefix: string, events: 
 export async function publishPacked(nc: NatsConnection, prefix: string, events: RecordedEvent[], maxEvents: number) {
   const js = jetstream(nc);
   const s = subjects(prefix);
-  const messages = eventMessages(events, (type) => s.event(type), { maxEvents, maxBytes: 256 * 1024 });
+  const messages = eventMessages(events.map(serializeEvent), (type) => s.event(type), { maxEvents, maxBytes: 256 * 1024 });
   await Promise.all(messages.map((m) => js.publish(m.subject, m.data, { headers: messageHeaders(m) })));
   return messages;
 }
