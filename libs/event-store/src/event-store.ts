@@ -2,7 +2,7 @@ import type { Client, ClientConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NewEvent, RecordedEvent, SerializedEvent } from '@everynode/contracts';
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type LogHead, type LogState, type PreparedAppend } from './append-plan';
-import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, toRecordedEvent, toSerializedEvent, type EventRow, type EventTextRow } from './rows';
+import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, toRecordedEvent, toSerializedEvents, type EventRow, type EventTextRow } from './rows';
 import { appendScript, insertEventsSql, PLAN_MOVED, type ScriptParts } from './one-trip';
 import { followLog, type Tail, type TailOptions } from './tail';
 import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
@@ -163,7 +163,7 @@ export class EventStore {
       `SELECT ${EVENT_TEXT_COLUMNS} FROM event_log.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
       [after, limit],
     );
-    return rows.map(toSerializedEvent);
+    return toSerializedEvents(rows);
   }
 
   /** Position of the last committed event; 0 for an empty log. */

@@ -53,11 +53,28 @@ export interface EventTextRow {
   prev_hash: string;
 }
 
-/** A row of EVENT_TEXT_COLUMNS as the JSON of its RecordedEvent, spliced: no parse, no stringify of the payloads. */
-export function toSerializedEvent(row: EventTextRow): SerializedEvent {
-  const json =
-    `{"position":${row.position},"eventId":"${row.event_id}","stream":${JSON.stringify(row.stream)},"streamVersion":${row.stream_version},` +
-    `"type":${JSON.stringify(row.type)},"data":${row.data},"metadata":${row.metadata},"recordedAt":"${row.recorded_at}",` +
-    `"hash":${JSON.stringify(row.hash)},"prevHash":${JSON.stringify(row.prev_hash)}}`;
-  return { position: Number(row.position), eventId: row.event_id, type: row.type, json };
+/**
+ * Rows of EVENT_TEXT_COLUMNS as the UTF-8 JSON of their RecordedEvents, their pieces written straight into one
+ * buffer (each event a view of it): no parse or stringify of the payloads, no string of a whole event (a
+ * concatenated string is flattened before it is encoded, which cost more than all the rest), no allocation
+ * per event.
+ */
+export function toSerializedEvents(rows: EventTextRow[]): SerializedEvent[] {
+  let capacity = 0;
+  // At most 3 bytes per UTF-16 unit as text, 6 as a JSON string literal (\u0000); numbers, ids and punctuation in the 200.
+  for (const r of rows) capacity += 3 * (r.data.length + r.metadata.length) + 6 * (r.stream.length + r.type.length + r.hash.length + r.prev_hash.length) + 200;
+  const buffer = Buffer.allocUnsafe(capacity);
+  let at = 0;
+  return rows.map((row) => {
+    const start = at;
+    at += buffer.write(
+      `{"position":${row.position},"eventId":"${row.event_id}","stream":${JSON.stringify(row.stream)},"streamVersion":${row.stream_version},"type":${JSON.stringify(row.type)},"data":`,
+      at,
+    );
+    at += buffer.write(row.data, at);
+    at += buffer.write(',"metadata":', at);
+    at += buffer.write(row.metadata, at);
+    at += buffer.write(`,"recordedAt":"${row.recorded_at}","hash":${JSON.stringify(row.hash)},"prevHash":${JSON.stringify(row.prev_hash)}}`, at);
+    return { position: Number(row.position), eventId: row.event_id, type: row.type, json: buffer.subarray(start, at) };
+  });
 }

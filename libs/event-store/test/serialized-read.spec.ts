@@ -33,7 +33,7 @@ describe('EventStore serialized read (what the relay publishes)', () => {
         const appended = await store.appendMany([{ stream: `${stream}-${version++}`, expectedVersion: 'no_stream', events: datas.map((d) => newEvent('PodStatusChanged', d)) }]);
         const read = await store.readAll({ after, limit: 100 });
         const serialized = await store.readAllSerialized({ after, limit: 100 });
-        expect(serialized.map((s) => JSON.parse(s.json))).toEqual(read);
+        expect(serialized.map((s) => JSON.parse(Buffer.from(s.json).toString('utf8')))).toEqual(read);
         expect(serialized.map((s) => [s.position, s.eventId, s.type])).toEqual(read.map((e) => [e.position, e.eventId, e.type]));
         expect(read).toEqual(appended.flatMap((r) => r.events));
       }),
@@ -45,7 +45,7 @@ describe('EventStore serialized read (what the relay publishes)', () => {
     const from = await store.headPosition();
     for (let i = 0; i < 5; i++) await store.appendToStream(`node-tail-${i}`, 'no_stream', [newEvent('NodeJoined', { i }), newEvent('NodeUpdated', { i })]);
     const seen: number[] = [];
-    const tail = store.tailSerialized(from, async (events) => void seen.push(...events.map((e) => JSON.parse(e.json).position)), { batchSize: 3, pollMs: 50 });
+    const tail = store.tailSerialized(from, async (events) => void seen.push(...events.map((e) => JSON.parse(Buffer.from(e.json).toString('utf8')).position)), { batchSize: 3, pollMs: 50 });
     try {
       for (let t = 0; t < 100 && seen.length < 10; t++) await sleep(50);
     } finally {

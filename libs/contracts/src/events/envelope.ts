@@ -34,16 +34,21 @@ export interface RecordedEvent<T extends string = string, D = unknown> extends N
 }
 
 /**
- * A recorded event already in its JSON form (what `JSON.stringify` of the RecordedEvent gives, up to key
- * order and white space), with what routes it. The relay reads the log this way: PostgreSQL hands over the
- * payload's text, so nothing is parsed only to be serialized again.
+ * A recorded event already in its JSON form, UTF-8 (what `JSON.stringify` of the RecordedEvent gives, up to
+ * key order and white space), with what routes it. The relay reads the log this way: PostgreSQL hands over
+ * the payload's text, so nothing is parsed only to be serialized again.
  */
 export interface SerializedEvent {
   position: number;
   eventId: string;
   type: string;
-  json: string;
+  json: Uint8Array;
 }
 
 /** `e` serialized, for code that holds the event itself. */
-export const serializeEvent = (e: RecordedEvent): SerializedEvent => ({ position: e.position, eventId: e.eventId, type: e.type, json: JSON.stringify(e) });
+export const serializeEvent = (e: RecordedEvent): SerializedEvent => ({
+  position: e.position,
+  eventId: e.eventId,
+  type: e.type,
+  json: new TextEncoder().encode(JSON.stringify(e)),
+});

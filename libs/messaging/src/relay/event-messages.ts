@@ -20,17 +20,16 @@ export interface OutgoingMessage {
 
 export interface GroupLimits {
   maxEvents: number;
-  /**
-   * Characters of one message body. Bytes can be up to 3× that for non-ASCII text: 256 Ki stays under the
-   * server's max_payload (1 MiB by default) in any case.
-   */
+  /** Bytes of one message body: 256 Ki stays well under the server's max_payload (1 MiB by default). */
   maxBytes: number;
 }
 
 export const DEFAULT_GROUP_LIMITS: GroupLimits = { maxEvents: 1000, maxBytes: 256 * 1024 };
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const OPEN = 0x5b; // [
+const COMMA = 0x2c;
+const CLOSE = 0x5d; // ]
 
 /** The messages for `events` (in log order): consecutive events of one type share a message. */
 export function eventMessages(
@@ -39,27 +38,41 @@ export function eventMessages(
   limits: GroupLimits = DEFAULT_GROUP_LIMITS,
 ): OutgoingMessage[] {
   const out: OutgoingMessage[] = [];
-  let run: { type: string; first: SerializedEvent; last: SerializedEvent; json: string[]; bytes: number } | undefined;
+  let run: { type: string; events: SerializedEvent[]; bytes: number } | undefined;
   const flush = () => {
     if (!run) return;
-    const single = run.json.length === 1;
+    const { events: carried, bytes } = run;
+    const first = carried[0];
+    const last = carried[carried.length - 1];
+    let data = first.json;
+    if (carried.length > 1) {
+      // The bytes copied once into the message: no joined string, no second encoding.
+      const body = new Uint8Array(bytes);
+      body[0] = OPEN;
+      let at = 1;
+      for (const e of carried) {
+        if (at > 1) body[at++] = COMMA;
+        body.set(e.json, at);
+        at += e.json.length;
+      }
+      body[at] = CLOSE;
+      data = body;
+    }
     out.push({
       subject: subjectOf(run.type),
       // The first and the last event id name the run's content: a longer run from the same start is
       // another message, never mistaken for a duplicate of a shorter one.
-      msgId: single ? run.first.eventId : `${run.first.eventId}..${run.last.eventId}`,
-      data: encoder.encode(single ? run.json[0] : `[${run.json.join(',')}]`),
-      count: run.json.length,
+      msgId: carried.length === 1 ? first.eventId : `${first.eventId}..${last.eventId}`,
+      data,
+      count: carried.length,
     });
     run = undefined;
   };
   for (const e of events) {
-    const json = e.json;
-    const bytes = json.length + 1; // with its comma; UTF-16 units, not bytes: the limit has slack for that
-    if (run && (run.type !== e.type || run.json.length >= limits.maxEvents || run.bytes + bytes > limits.maxBytes)) flush();
-    if (!run) run = { type: e.type, first: e, last: e, json: [], bytes: 1 }; // `[`, `]`, one comma fewer than events
-    run.json.push(json);
-    run.last = e;
+    const bytes = e.json.length + 1; // with its comma
+    if (run && (run.type !== e.type || run.events.length >= limits.maxEvents || run.bytes + bytes > limits.maxBytes)) flush();
+    if (!run) run = { type: e.type, events: [], bytes: 1 }; // `[`, `]`, one comma fewer than events
+    run.events.push(e);
     run.bytes += bytes;
   }
   flush();
