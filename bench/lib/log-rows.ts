@@ -5,28 +5,16 @@ import type { RecordedEvent } from '@everynode/contracts';
 
 export const LOG_COLUMNS = 'position, event_id, stream, stream_version, type, data, metadata, recorded_at, hash, prev_hash';
 
-export const rowsJson = (events: RecordedEvent[]): string =>
-  JSON.stringify(
-    events.map((e) => ({
-      position: e.position,
-      event_id: e.eventId,
-      stream: e.stream,
-      stream_version: e.streamVersion,
-      type: e.type,
-      data: e.data,
-      metadata: e.metadata,
-      recorded_at: e.recordedAt,
-      hash: e.hash,
-      prev_hash: e.prevHash,
-    })),
-  );
+/** The events themselves are the rows: insertSql reads them by their member names, as the event store does. */
+export const rowsJson = (events: RecordedEvent[]): string => JSON.stringify(events);
 
 /** The rows come as $1; `first`, when given, is evaluated once before them (e.g. taking a lock). */
 export const insertSql = (table: string, first?: string) =>
   `${first ? `WITH first AS MATERIALIZED (SELECT ${first}) ` : ''}INSERT INTO ${table} (${LOG_COLUMNS})
-   SELECT ${LOG_COLUMNS} FROM ${first ? 'first, ' : ''}json_to_recordset($1::json) AS x(
-     position bigint, event_id uuid, stream text, stream_version int, type text,
-     data json, metadata json, recorded_at timestamptz, hash text, prev_hash text)`;
+   SELECT position, "eventId", stream, "streamVersion", type, data, metadata, "recordedAt", hash, "prevHash"
+   FROM ${first ? 'first, ' : ''}json_to_recordset($1::json) AS x(
+     position bigint, "eventId" uuid, stream text, "streamVersion" int, type text,
+     data json, metadata json, "recordedAt" timestamptz, hash text, "prevHash" text)`;
 
 export async function pgClient(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });

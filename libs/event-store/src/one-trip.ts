@@ -18,15 +18,16 @@ export function sqlLiteral(text: string): string {
 }
 
 /**
- * One INSERT of a document made by insertDocuments (`document`: a parameter, or a literal). json_to_recordset
- * reads a JSON null payload as SQL NULL (jsonb_to_recordset kept it): it is stored as the JSON null it was.
+ * One INSERT of a document made by insertDocuments (`document`: a parameter, or a literal): RecordedEvents,
+ * read by their member names. json_to_recordset reads a JSON null payload as SQL NULL (jsonb_to_recordset
+ * kept it), and JSON.stringify leaves out an undefined one: either is stored as JSON null.
  */
 export const insertEventsSql = (document: string) =>
   `INSERT INTO event_log.events (${EVENT_COLUMNS})
-   SELECT position, event_id, stream, stream_version, type, coalesce(data, 'null'), metadata, recorded_at, hash, prev_hash
+   SELECT position, "eventId", stream, "streamVersion", type, coalesce(data, 'null'), metadata, "recordedAt", hash, "prevHash"
    FROM json_to_recordset(${document}::json) AS x(
-     position bigint, event_id uuid, stream text, stream_version int, type text,
-     data json, metadata json, recorded_at timestamptz, hash text, prev_hash text)`;
+     position bigint, "eventId" uuid, stream text, "streamVersion" int, type text,
+     data json, metadata json, "recordedAt" timestamptz, hash text, "prevHash" text)`;
 
 export interface ScriptParts {
   /** Statements after the lock and the plan's checks, before the insert (e.g. the caller's own checks). */
