@@ -186,11 +186,23 @@ function recordStalls(joins: Span[]): void {
 /** Deletes `count` DaemonSets one after another (the last ones), each timed from the log. */
 export async function deletionLatency(stack: Stack, p: { count: number; daemonSets: number; nodes: number }, limits?: Limits): Promise<void> {
   const names = Array.from({ length: Math.min(p.count, p.daemonSets) }, (_, i) => `ds-${String(p.daemonSets - i).padStart(2, '0')}`);
+  const db = stack.db.adminDataSource;
+  const owned = `s.data->>'namespace' = 'bench' AND s.data->>'daemonSet' = $1`;
   for (const name of names) {
-    progress(`${S}: deleting DaemonSet ${name}`);
+    // Counted before (a scan of every placement), then only the removals after the delete are polled: a few
+    // probes of the log's (type, position) index, not a scan competing with the deletion it waits for.
+    const live = await livePods(db, owned, [name]);
+    const [{ head }] = await db.query('SELECT coalesce(max(position), 0) AS head FROM event_log.events');
+    progress(`${S}: deleting DaemonSet ${name} (${live} pods)`);
     await stack.send(COMMANDS.daemonSetDelete, { meta: meta(), namespace: 'bench', name });
-    const owned = `s.data->>'namespace' = 'bench' AND s.data->>'daemonSet' = $1`;
-    await waitFor(`${name}'s pods removed`, async () => (await livePods(stack.db.adminDataSource, owned, [name])) === 0, 300_000, 200);
+    const removed = async () =>
+      Number((await db.query(
+        `SELECT count(*) AS n FROM event_log.events WHERE type = 'PodRemoved' AND position > $1 AND data->>'namespace' = 'bench' AND data->>'daemonSet' = $2`,
+        [head, name],
+      ))[0].n);
+    await waitFor(`${name}'s ${live} pods removed`, async () => (await removed()) >= live, 300_000, 200);
+    const left = await livePods(db, owned, [name]);
+    if (left) throw new Error(`${left} pods of ${name} still placed after its deletion`);
   }
   const spans: Span[] = await stack.db.adminDataSource.query(
     `WITH d AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'DaemonSetDeleted' AND data->>'name' = ANY($1::text[])),
