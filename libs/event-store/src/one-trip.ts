@@ -10,11 +10,17 @@ import { EVENT_COLUMNS } from './rows';
 /** SQLSTATE of a failed check (event_log.fail): the log is not as the plan assumed, so plan again. */
 export const PLAN_MOVED = 'EV001';
 
-/** `text` as a SQL literal: dollar-quoted, so nothing in it needs escaping (a tag it contains is not used). */
+/**
+ * `text` as a SQL literal: dollar-quoted, so nothing in it needs escaping. PostgreSQL ends the literal at the
+ * tag's first occurrence after the opening one, so the tag must first occur where the text ends (not inside
+ * it, nor across its end: `…$j` + `$j$`).
+ */
 export function sqlLiteral(text: string): string {
-  let tag = '$j$';
-  for (let i = 0; text.includes(tag); i++) tag = `$j${i}$`;
-  return `${tag}${text}${tag}`;
+  for (let i = 0; ; i++) {
+    const tag = i === 0 ? '$j$' : `$j${i}$`;
+    const quoted = text + tag;
+    if (quoted.indexOf(tag) === text.length) return tag + quoted;
+  }
 }
 
 /**
@@ -44,7 +50,7 @@ export interface ScriptParts {
 export function appendScript(prepared: PreparedAppend, lockKey: number, parts: ScriptParts = {}): string {
   const head = prepared.head ? `row(${prepared.head.position}::bigint, ${sqlLiteral(prepared.head.hash)}::text)` : 'NULL';
   const versions = prepared.requests.map((r) => ({ stream: r.stream, version: r.expectedVersion === 'no_stream' ? 0 : r.expectedVersion }));
-  return [
+  const before = [
     `SELECT pg_advisory_xact_lock(${lockKey}::bigint)`,
     `SELECT event_log.fail('${PLAN_MOVED}', 'the log head moved since the plan')
      WHERE (SELECT row(position, hash) FROM event_log.events ORDER BY position DESC LIMIT 1) IS DISTINCT FROM ${head}`,
@@ -53,7 +59,27 @@ export function appendScript(prepared: PreparedAppend, lockKey: number, parts: S
      CROSS JOIN LATERAL (SELECT max(stream_version) AS actual FROM event_log.events e WHERE e.stream = v.stream) m
      WHERE coalesce(m.actual, 0) <> v.version LIMIT 1`,
     ...(parts.checks ?? []),
-    ...prepared.documents.map((d) => insertEventsSql(sqlLiteral(d))),
-    ...(parts.after ?? []),
-  ].join(';\n');
+  ];
+  return withDocuments(before, prepared.documents, parts.after ?? []);
+}
+
+/**
+ * The script with an INSERT of each document, dollar-quoted. The tag is checked on the joined script, which
+ * is flat (a search costs microseconds), not on each document first: JSON.stringify gives a rope that a
+ * search must first copy flat, 4.5 ms for a 2,000-event document, as long as the join itself. The tag must
+ * occur exactly twice per document (occurrences overlapping one another count too), so nothing else in the
+ * script holds it: not the data, not the caller's statements, not a document's end with the closing tag.
+ */
+function withDocuments(before: string[], documents: string[], after: string[]): string {
+  for (let i = 0; ; i++) {
+    const tag = i === 0 ? '$d$' : `$d${i}$`;
+    const script = [...before, ...documents.map((d) => insertEventsSql(`${tag}${d}${tag}`)), ...after].join(';\n');
+    if (occurrences(script, tag) === 2 * documents.length) return script;
+  }
+}
+
+function occurrences(text: string, tag: string): number {
+  let n = 0;
+  for (let at = text.indexOf(tag); at !== -1; at = text.indexOf(tag, at + 1)) n++;
+  return n;
 }

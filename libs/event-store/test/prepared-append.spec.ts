@@ -57,7 +57,7 @@ describe('EventStore prepared appends', () => {
 
   describe('in one round trip (appendPrepared)', () => {
     it('appends the plan, with data that holds quotes and dollar-quote tags', async () => {
-      const data = { text: "it's $j$ and $j0$ and $$", nested: { q: '"' } };
+      const data = { text: "it's $j$ and $j0$ and $$ and $d$ and $d1$", nested: { q: '"', tag: '$d2' } };
       const prepared = store.prepare([{ stream: 'pod-q', expectedVersion: 'no_stream', events: [newEvent('Quoted', data)] }], await head())!;
       expect(await store.appendPrepared(prepared)).toEqual(prepared.plan.results);
       const log = await expectChainIntact();
