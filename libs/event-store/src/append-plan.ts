@@ -177,6 +177,7 @@ export const INSERT_CHUNK = 2000;
  */
 export function insertDocuments(events: RecordedEvent[]): string[] {
   const documents: string[] = [];
-  for (let i = 0; i < events.length; i += INSERT_CHUNK) documents.push(JSON.stringify(i === 0 && events.length <= INSERT_CHUNK ? events : events.slice(i, i + INSERT_CHUNK)));
+  if (events.length <= INSERT_CHUNK) return events.length ? [JSON.stringify(events)] : [];
+  for (let i = 0; i < events.length; i += INSERT_CHUNK) documents.push(JSON.stringify(events.slice(i, i + INSERT_CHUNK)));
   return documents;
 }

@@ -33,7 +33,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 /**
- * The columns as text, for `toSerializedEvent`: the payloads as stored (json keeps the text appended), the
+ * The columns as text, for `toSerializedEvents`: the payloads as stored (json keeps the text appended), the
  * time as `Date.toISOString` writes it (the log stores what that wrote: milliseconds, UTC).
  */
 export const EVENT_TEXT_COLUMNS = `e.position::text AS position, e.event_id::text AS event_id, e.stream, e.stream_version,
