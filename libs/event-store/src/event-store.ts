@@ -1,9 +1,9 @@
-import type { Client, ClientConfig } from 'pg';
+import type { Client, ClientConfig, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NewEvent, RecordedEvent, SerializedEvent } from '@everynode/contracts';
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type LogHead, type LogState, type PreparedAppend } from './append-plan';
 import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, toRecordedEvent, toSerializedEvents, type EventRow, type EventTextRow } from './rows';
-import { appendScript, insertEventsSql, PLAN_MOVED, type ScriptParts } from './one-trip';
+import { appendScript, insertEventsSql, PLAN_MOVED, sqlLiteral, type ScriptParts } from './one-trip';
 import { followLog, type Tail, type TailOptions } from './tail';
 import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 
@@ -65,7 +65,7 @@ export class EventStore {
     const { prepared } = opts;
     if (prepared) {
       if (!opts.manager && this.plansHolding) {
-        const done = await this.appendPrepared(prepared, {}, opts.whileInserting);
+        const done = await this.appendPrepared(prepared, { checks: opts.checks }, opts.whileInserting);
         if (done) return done;
       }
       return this.appendNormalized(prepared.requests, opts, prepared);
@@ -103,9 +103,8 @@ export class EventStore {
 
   private async appendNormalized(normalized: AppendRequest[], opts: TransactionOptions, prepared?: PreparedAppend): Promise<AppendResult[]> {
     return this.inTransaction(opts.manager, async (manager) => {
-      if (!(opts.locked && opts.manager)) await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
       // Read after the lock: every earlier append has committed, so this is the true head.
-      const state = await this.logState(manager, normalized);
+      const state = await this.lockAndReadState(manager, normalized, opts.checks ?? []);
       // The lock is held from here to commit: the less done now, the less every other writer waits.
       const ahead = prepared && preparedPlanHolds(prepared, state);
       const plan = ahead ? prepared.plan : planAppends(normalized, state, new Date());
@@ -202,23 +201,34 @@ export class EventStore {
     return (manager ?? this.dataSource.manager).transaction(fn);
   }
 
-  /** The head, the streams' versions and the events already recorded under the requests' ids: one round trip under the lock. */
-  private async logState(manager: EntityManager, requests: AppendRequest[]): Promise<LogState> {
+  /**
+   * Takes the log lock, runs the caller's checks, and reads the head, the streams' versions and the events
+   * already recorded under the requests' ids: one round trip (a multi-statement query, each statement with
+   * its own snapshot, so the reads see every append committed before the lock), where three had the lock
+   * held while this process's event loop, busy elsewhere, got round to sending the next statement.
+   */
+  private async lockAndReadState(manager: EntityManager, requests: AppendRequest[], checks: string[]): Promise<LogState> {
     const streams = [...new Set(requests.map((r) => r.stream))];
     const ids = requests.flatMap((r) => r.events.map((e) => e.eventId));
     // One index probe per stream, whatever the statistics say: `stream = ANY(…) GROUP BY stream` was
     // planned as a parallel scan of the whole log once it grew faster than ANALYZE ran (400 ms a batch at
     // 150,000 events, so placing pods got slower with every batch).
-    const [row]: { head: EventRow[] | null; versions: { stream: string; version: number }[] | null; existing: EventRow[] | null }[] = await manager.query(
-      `SELECT
-         (SELECT json_agg(h) FROM (SELECT position, hash, recorded_at FROM event_log.events ORDER BY position DESC LIMIT 1) h) AS head,
-         (SELECT json_agg(v) FROM (
-            SELECT s.stream, m.version FROM unnest($1::text[]) AS s(stream)
-            CROSS JOIN LATERAL (SELECT max(stream_version) AS version FROM event_log.events e WHERE e.stream = s.stream) m
-            WHERE m.version IS NOT NULL) v) AS versions,
-         (SELECT json_agg(x) FROM (SELECT ${EVENT_COLUMNS} FROM event_log.events WHERE event_id = ANY($2::uuid[])) x) AS existing`,
-      [streams, ids],
-    );
+    const client = (await manager.queryRunner!.connect()) as Client;
+    const results = (await client.query(
+      [
+        `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}::bigint)`,
+        ...checks,
+        `SELECT
+           (SELECT json_agg(h) FROM (SELECT position, hash, recorded_at FROM event_log.events ORDER BY position DESC LIMIT 1) h) AS head,
+           (SELECT json_agg(v) FROM (
+              SELECT s.stream, m.version FROM json_array_elements_text(${sqlLiteral(JSON.stringify(streams))}::json) AS s(stream)
+              CROSS JOIN LATERAL (SELECT max(stream_version) AS version FROM event_log.events e WHERE e.stream = s.stream) m
+              WHERE m.version IS NOT NULL) v) AS versions,
+           (SELECT json_agg(x) FROM (SELECT ${EVENT_COLUMNS} FROM event_log.events
+              WHERE event_id = ANY(ARRAY(SELECT json_array_elements_text(${sqlLiteral(JSON.stringify(ids))}::json))::uuid[])) x) AS existing`,
+      ].join(';\n'),
+    )) as unknown as QueryResult[];
+    const [row] = results[results.length - 1].rows as { head: EventRow[] | null; versions: { stream: string; version: number }[] | null; existing: EventRow[] | null }[];
     const head = row.head?.[0];
     return {
       head: head ? { position: Number(head.position), hash: head.hash, recordedAt: isoTime(head.recorded_at) } : null,

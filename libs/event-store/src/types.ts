@@ -23,8 +23,12 @@ export interface AppendResult {
 export interface TransactionOptions {
   /** Run inside the caller's transaction (READ COMMITTED); the caller commits. */
   manager?: EntityManager;
-  /** The caller's transaction already holds the log lock (APPEND_LOCK_KEY): one round trip less under it. */
-  locked?: boolean;
+  /**
+   * Statements (literal SQL) run right after the log lock is taken, in the same round trip as the lock and
+   * the read of the log's state: the caller's conditions (e.g. the scheduler's stale-view check), checked
+   * with no other append in between, at no extra round trip while the lock is held.
+   */
+  checks?: string[];
   /**
    * Called once the INSERT is on its way to PostgreSQL, before it is awaited: the caller's CPU work (the next
    * batch) overlaps the database's instead of following it.

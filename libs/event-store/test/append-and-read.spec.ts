@@ -120,4 +120,20 @@ describe('EventStore append and read', () => {
       await tail.stop();
     }
   });
+
+  it("runs the caller's checks under the lock, before anything is written: one that fails writes nothing", async () => {
+    const head = await store.headPosition();
+    const failing = `SELECT event_log.fail('40001', 'stale view') WHERE (SELECT max(position) FROM event_log.events) >= ${head}`;
+    for (const prepared of [undefined, store.prepare([{ stream: 'node-checked-a', expectedVersion: 'no_stream', events: [newEvent()] }], null)]) {
+      await expect(
+        store.appendMany([{ stream: 'node-checked-a', expectedVersion: 'no_stream', events: [newEvent()] }], { checks: [failing], prepared }),
+      ).rejects.toMatchObject({ code: '40001' });
+    }
+    await expect(db.dataSource.transaction((manager) => store.appendMany([{ stream: 'node-checked-a', expectedVersion: 'no_stream', events: [newEvent()] }], { manager, checks: [failing] }))).rejects.toMatchObject({ code: '40001' });
+    expect(await store.headPosition()).toBe(head);
+
+    const passing = `SELECT event_log.fail('40001', 'stale view') WHERE (SELECT max(position) FROM event_log.events) > ${head}`;
+    const [result] = await store.appendMany([{ stream: 'node-checked-b', expectedVersion: 'no_stream', events: [newEvent()] }], { checks: [passing] });
+    expect(result.firstPosition).toBe(head + 1);
+  });
 });

@@ -4,7 +4,7 @@
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APPEND_LOCK_KEY, EventStore, WrongExpectedVersionError } from '@everynode/event-store';
+import { EventStore, WrongExpectedVersionError } from '@everynode/event-store';
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
@@ -333,11 +333,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       const done = await this.store.appendPrepared(prepared, { checks: [check] }, whileInserting);
       if (done) return done;
     }
-    return this.dataSource.transaction(async (manager) => {
-      // The log lock first: with it held, no placement can land between this check and the append.
-      await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [APPEND_LOCK_KEY]);
-      await manager.query(check);
-      return this.store.appendMany(requests, { manager, locked: true, prepared, whileInserting });
-    });
+    // Checked right after the lock is taken (in the same round trip): no placement can land in between.
+    return this.dataSource.transaction((manager) => this.store.appendMany(requests, { manager, checks: [check], prepared, whileInserting }));
   }
 }
