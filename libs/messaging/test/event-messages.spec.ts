@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { serializeEvent, type RecordedEvent } from '@everynode/contracts';
+import type { RecordedEvent } from '@everynode/contracts';
 import { decodeEventMessage, eventMessages } from '@everynode/messaging';
-import { makeEvents } from './support/events';
+import { makeEvents, serializeEvent } from './support/events';
 
 const TYPES = ['NodeJoined', 'PodScheduled', 'PodStatusChanged'];
 const subjectOf = (type: string) => `t.events.${type}`;

@@ -3,7 +3,6 @@
 // in batches — one transaction per batch, never one round trip per pod. Conflicts mean "someone else wrote
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { EventStore, WrongExpectedVersionError } from '@everynode/event-store';
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
@@ -82,7 +81,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly cache: ClusterCache,
     private readonly sequencer: AppendSequencer,
@@ -323,17 +321,11 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * One chunk, one transaction: the stale-view check, then the events. A prepared chunk goes
-   * in one round trip when the log is as planned (EventStore.appendPrepared); otherwise statement by statement.
+   * One chunk, one transaction: the stale-view check right after the log lock (in the same round trip, so no
+   * placement can land in between), then the events. EventStore.appendMany sends a prepared chunk in one round
+   * trip when the log is as planned, and plans it again under the lock otherwise.
    */
-  private async commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
-    const { requests, prepared } = chunk;
-    const check = staleViewCheckSql(basis);
-    if (prepared && this.store.plansHolding) {
-      const done = await this.store.appendPrepared(prepared, { checks: [check] }, whileInserting);
-      if (done) return done;
-    }
-    // Checked right after the lock is taken (in the same round trip): no placement can land in between.
-    return this.dataSource.transaction((manager) => this.store.appendMany(requests, { manager, checks: [check], prepared, whileInserting }));
+  private commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
+    return this.store.appendMany(chunk.requests, { checks: [staleViewCheckSql(basis)], prepared: chunk.prepared, whileInserting });
   }
 }

@@ -44,11 +44,3 @@ export interface SerializedEvent {
   type: string;
   json: Uint8Array;
 }
-
-/** `e` serialized, for code that holds the event itself. */
-export const serializeEvent = (e: RecordedEvent): SerializedEvent => ({
-  position: e.position,
-  eventId: e.eventId,
-  type: e.type,
-  json: new TextEncoder().encode(JSON.stringify(e)),
-});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent, RecordedEvent } from '@everynode/contracts';
+import type { NewEvent, RecordedEvent, SerializedEvent } from '@everynode/contracts';
 
 /** `count` NodeJoined-shaped events; positions from `from`. Extra data per index via `data`. */
 export function makeEvents(count: number, from = 1, data: (i: number) => Record<string, unknown> = () => ({})): RecordedEvent[] {
@@ -29,3 +29,11 @@ export function newEvents(count: number, label: string, type?: string): NewEvent
     metadata: { causationId: null, correlationId: randomUUID(), actor: 'test' },
   }));
 }
+
+/** `e` as the relay reads it from the log (EventStore.readAllSerialized). */
+export const serializeEvent = (e: RecordedEvent): SerializedEvent => ({
+  position: e.position,
+  eventId: e.eventId,
+  type: e.type,
+  json: new TextEncoder().encode(JSON.stringify(e)),
+});

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { serializeEvent, subjects, type RecordedEvent } from '@everynode/contracts';
+import { subjects, type RecordedEvent } from '@everynode/contracts';
+import { serializeEvent } from './events';
 import { decodeEventMessage, eventMessages, messageHeaders } from '@everynode/messaging';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
