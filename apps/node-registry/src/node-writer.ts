@@ -1,14 +1,15 @@
-// The registry's write path: in one transaction, read the nodes' states, decide, append, fold into the projection.
-// Many commands share one transaction (group commit, see NodeCommandQueue): each command is decided against
+// The registry's write path: read the nodes' states, decide, then append and fold into the projection in one
+// transaction (the projection's upsert goes with the INSERT and COMMIT, see TransactionOptions.after; the
+// states read are checked by the streams' expected versions under the lock, and a conflict decides again).
+// Many commands share one append (group commit, see NodeCommandQueue): each command is decided against
 // the state its predecessors in the batch left, a command that is refused (422, 404, 409) is answered alone and
 // appends nothing, and the rest is appended in ONE appendMany — so the log's lock is taken once per batch.
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { nodeStream } from '@everynode/contracts';
 import type { NewEvent, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import type { AppendRequest } from '@everynode/event-store';
-import { transactionWithRetry } from '@everynode/platform';
+import { retryOnConflict } from '@everynode/platform';
 import { evolveNode } from '@everynode/read-models';
 import { NodeState } from './domain/node.decider';
 import { NodeProjection } from './projection/node.projection';
@@ -40,7 +41,6 @@ function foldDraft(state: NodeState, events: NewEvent[]): NodeState {
 @Injectable()
 export class NodeWriter {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly projection: NodeProjection,
   ) {}
@@ -48,8 +48,8 @@ export class NodeWriter {
   /** Commands for any nodes, in order, in one transaction and one append batch; one outcome per command. */
   async batch<T>(writes: NodeWrite<T>[]): Promise<Settled<T>[]> {
     if (!writes.length) return [];
-    const outcomes = await transactionWithRetry(this.dataSource, async (manager) => {
-      const loaded = await this.projection.loadMany([...new Set(writes.map((w) => w.name))], manager);
+    const outcomes = await retryOnConflict(async () => {
+      const loaded = await this.projection.loadMany([...new Set(writes.map((w) => w.name))]);
       // A refused member refuses its group: decide again without the group (it may have changed later states).
       const refused = new Map<object, unknown>();
       let pass = decideAll(writes, loaded, refused, () => '');
@@ -57,7 +57,7 @@ export class NodeWriter {
         for (const [group, error] of pass.failedGroups) refused.set(group, error);
         pass = decideAll(writes, loaded, refused, () => '');
       }
-      const cidrs = await this.projection.nextPodCidrs(manager, pass.cidrsNeeded);
+      const cidrs = await this.projection.nextPodCidrs(pass.cidrsNeeded);
       let next = 0;
       const { decided } = decideAll(writes, loaded, refused, () => cidrs[next++]);
 
@@ -68,8 +68,8 @@ export class NodeWriter {
         requestOf.set(i, requests.length);
         requests.push({ stream: nodeStream(writes[i].name), expectedVersion: d.before.version, events: d.events });
       });
-      const results = requests.length ? await this.store.appendMany(requests, { manager }) : [];
-      if (results.length) await this.projection.apply(manager, results.flatMap((r) => r.events), loaded);
+      const after = (events: RecordedEvent[]) => NodeProjection.upsertSql(events, loaded);
+      const results = requests.length ? await this.store.appendMany(requests, { after }) : [];
 
       // Each command's before and after, from the committed events (real resourceVersions and creation times).
       const states = new Map(loaded);

@@ -70,6 +70,9 @@ export function appendScript(prepared: PreparedAppend, lockKey: number, parts: S
  * occur exactly twice per document (occurrences overlapping one another count too), so nothing else in the
  * script holds it: not the data, not the caller's statements, not a document's end with the closing tag.
  */
+/** The INSERTs of `documents`, then `after` (e.g. the caller's statements and COMMIT): one simple query. */
+export const insertScript = (documents: string[], after: string[]) => withDocuments([], documents, after);
+
 function withDocuments(before: string[], documents: string[], after: string[]): string {
   for (let i = 0; ; i++) {
     const tag = i === 0 ? '$d$' : `$d${i}$`;

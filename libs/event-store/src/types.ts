@@ -34,6 +34,12 @@ export interface TransactionOptions {
    * batch) overlaps the database's instead of following it.
    */
   whileInserting?: () => void;
+  /**
+   * Statements (literal SQL) run after the inserts, in the same transaction and, when the store opens the
+   * transaction, the same round trip as the inserts and COMMIT: e.g. a projection of the events that must
+   * commit with them. Given the events about to be inserted (their positions and versions final).
+   */
+  after?: (inserted: RecordedEvent[]) => string[];
 }
 
 export interface ReadAllOptions {

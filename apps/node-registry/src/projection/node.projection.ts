@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { ConditionStatus, NodeRecord, RecordedEvent } from '@everynode/contracts';
 import { NodeState } from '../domain/node.decider';
 import { evolveNode, initialNodeState } from '@everynode/read-models';
+import { sqlLiteral } from '@everynode/event-store';
 
 /** A member node's name and recorded readiness: what leases need, without the whole record. */
 export interface NodeReadiness {
@@ -35,25 +36,26 @@ export class NodeProjection {
     return states;
   }
 
-  /** Folds committed events into the rows of their nodes (one statement for all nodes touched). */
-  async apply(manager: EntityManager, events: RecordedEvent[], known = new Map<string, NodeState>()): Promise<Map<string, NodeState>> {
+  /**
+   * The statements folding `events` into the rows of their nodes (one for all nodes touched), from the
+   * nodes' states before them (`known`, which holds every node the events name); null for no events. Literal
+   * SQL: it goes with the events' INSERT and COMMIT in one round trip (TransactionOptions.after).
+   */
+  static upsertSql(events: RecordedEvent[], known: ReadonlyMap<string, NodeState>): string[] {
     const touched = new Map<string, NodeState>();
-    const missing = [...new Set(events.map((e) => (e.data as { name: string }).name))].filter((n) => !known.has(n));
-    const loaded = await this.loadMany(missing, manager);
     for (const event of events) {
       const name = (event.data as { name: string }).name;
-      const before = touched.get(name) ?? known.get(name) ?? loaded.get(name)!;
+      const before = touched.get(name) ?? known.get(name);
+      if (!before) throw new Error(`node ${name} was not loaded before its events were folded`);
       touched.set(name, evolveNode(before, event));
     }
-    if (touched.size) {
-      await manager.query(
-        `INSERT INTO node_registry.nodes (name, version, record)
-         SELECT x.name, x.version, x.record FROM jsonb_to_recordset($1::jsonb) AS x(name text, version int, record jsonb)
-         ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, record = EXCLUDED.record`,
-        [JSON.stringify([...touched].map(([name, s]) => ({ name, version: s.version, record: s.node })))],
-      );
-    }
-    return touched;
+    if (!touched.size) return [];
+    const rows = JSON.stringify([...touched].map(([name, s]) => ({ name, version: s.version, record: s.node })));
+    return [
+      `INSERT INTO node_registry.nodes (name, version, record)
+       SELECT x.name, x.version, x.record FROM jsonb_to_recordset(${sqlLiteral(rows)}::jsonb) AS x(name text, version int, record jsonb)
+       ON CONFLICT (name) DO UPDATE SET version = EXCLUDED.version, record = EXCLUDED.record`,
+    ];
   }
 
   async list(): Promise<NodeRecord[]> {
@@ -71,14 +73,8 @@ export class NodeProjection {
       : this.dataSource.query(`SELECT name, record->>'ready' AS ready FROM node_registry.nodes WHERE record IS NOT NULL`);
   }
 
-  /** Pod CIDRs are handed out in join order; the index survives in the node's record. */
-  async nextPodCidr(manager: EntityManager): Promise<string> {
-    const [cidr] = await this.nextPodCidrs(manager, 1);
-    return cidr;
-  }
-
-  /** `count` pod CIDRs in one statement (a batch of joins). */
-  async nextPodCidrs(manager: EntityManager, count: number): Promise<string[]> {
+  /** `count` pod CIDRs in one statement (a batch of joins), in join order; the index survives in the node's record. */
+  async nextPodCidrs(count: number, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     if (count <= 0) return [];
     const rows: { n: string }[] = await manager.query(
       `SELECT nextval('node_registry.pod_cidr_seq') AS n FROM generate_series(1, $1::int) ORDER BY 1`,
