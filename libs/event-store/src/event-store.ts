@@ -58,6 +58,15 @@ export class EventStore {
   }
 
   /**
+   * `prepare`, unless plans are not holding (see plansHolding): then another writer will most likely have
+   * moved the head by the time of the lock, and hashing the events ahead would only be done again under it.
+   * Sampled during node churn, preparing took a tenth of the scheduler's busy time, nearly all of it wasted.
+   */
+  prepareAhead(requests: AppendRequest[], head: LogHead | null): PreparedAppend | null {
+    return this.plansHolding ? this.prepare(requests, head) : null;
+  }
+
+  /**
    * Appends every request in one transaction under one lock: all or nothing. With `prepared` (from
    * `prepare(requests, …)`, null when those could not be prepared) its plan is used when it still holds.
    */

@@ -65,6 +65,33 @@ describe('ClusterCache.podPage', () => {
     expect(new Set(listed).size).toBe(listed.length);
     expect(listed).toEqual([...listed].sort());
   });
+
+  it('lists exactly the pods there are, after any pods came, went and came back between lists', () => {
+    // Each list merges the keys added since the last one into the sorted keys: against a fresh sort.
+    const op = fc.record({ list: fc.boolean(), remove: fc.boolean(), pod: fc.stringMatching(/^[a-c]{1,3}$/), limit: fc.integer({ min: 1, max: 5 }) });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.stringMatching(/^[a-c]{1,3}$/), { minLength: 20 }), fc.array(op, { maxLength: 80 }), (initial, ops) => {
+        const cache = new ClusterCache(null as never);
+        const live = new Set<string>();
+        // A first list of many pods: later lists merge what was added since (a few) instead of sorting afresh.
+        for (const pod of initial) {
+          live.add(`a/${pod}`);
+          cache.fold(scheduled('a', pod, 'n1'));
+        }
+        expect(pageAll(cache, {}, 7)).toEqual([...live].sort());
+        for (const o of ops) {
+          if (o.list) expect(pageAll(cache, {}, o.limit)).toEqual([...live].sort());
+          else if (o.remove && live.delete(`a/${o.pod}`)) cache.fold(removed('a', o.pod, 'n1'));
+          else if (!o.remove && !live.has(`a/${o.pod}`)) {
+            live.add(`a/${o.pod}`);
+            cache.fold(scheduled('a', o.pod, 'n1'));
+          }
+        }
+        expect(pageAll(cache, {}, 3)).toEqual([...live].sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('ClusterCache.takeSeen', () => {

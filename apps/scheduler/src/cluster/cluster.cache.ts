@@ -54,10 +54,9 @@ export class ClusterCache {
   private readonly logger = new Logger(ClusterCache.name);
   private readonly model = new ClusterReadModel();
   readonly causes = new Map<string, Cause>();
-  /** Pod keys in sorted order as of `sortedAt` (a count of pods added and removed): see podPage. */
-  private sortedKeys: string[] = [];
-  private sortedAt = -1;
-  private membership = 0;
+  /** Pod keys in sorted order (some perhaps removed since), and those added after they were sorted: see podPage. */
+  private sortedKeys: string[] | null = null;
+  private addedKeys: string[] = [];
   private readonly strings = new Map<string, string>();
   private lastFolded: LogHead | null = null;
   /** Nodes and DaemonSets whose events were folded since the reconcile loop last took them (takeSeen). */
@@ -121,7 +120,11 @@ export class ClusterCache {
       const key = `${d.namespace}/${d.name}`;
       for (const pod of this.state.pods.values()) if (pod.daemonSet === key) this.pendingOrphans.add(pod.key);
     }
-    if (event.type === 'PodScheduled' || event.type === 'PodRemoved') this.membership++;
+    if (event.type === 'PodScheduled' && this.sortedKeys) {
+      this.addedKeys.push(`${d.namespace}/${d.pod}`);
+      // Merging would cost more than sorting afresh, and the list need not grow while nobody pages.
+      if (this.addedKeys.length > this.sortedKeys.length) this.sortedKeys = null;
+    }
     this.model.apply(event);
     if (event.stream.startsWith('node-')) {
       this.causes.set(`node:${d.name}`, causeOf(event));
@@ -189,16 +192,17 @@ export class ClusterCache {
 
   /**
    * One page of pods in key order (code points: the order of the continue tokens) after `after`.
-   * The sorted keys are kept between pages and re-sorted only when pods came or went and a FIRST page is
-   * asked for: later pages of a list may use keys sorted at or after its first page, which is what a
-   * lister needs (whatever was added after the first page is newer than the list's resourceVersion).
-   * Sorting 150,000 keys and copying every record for each 2,000-pod page cost the scheduler a core.
+   * The sorted keys are kept between pages. A FIRST page merges the keys added since into them (sorting only
+   * those, and dropping the keys of pods gone); later pages of a list may use keys sorted at or after its
+   * first page, which is what a lister needs (whatever was added after the first page is newer than the list's
+   * resourceVersion). Sorting all 150,000 keys took 110-200 ms at once, and node agents list every 30 s:
+   * node joins waited behind it.
    */
   podPage(filter: PodFilter, after: string | undefined, limit: number): { items: PodRecord[]; more: boolean } {
-    if ((!after || this.sortedAt < 0) && this.sortedAt !== this.membership) {
+    if (!this.sortedKeys) {
       this.sortedKeys = [...this.model.pods.keys()].sort();
-      this.sortedAt = this.membership;
-    }
+      this.addedKeys = [];
+    } else if (after === undefined) this.mergeAddedKeys();
     const keys = this.sortedKeys;
     let i = after === undefined ? 0 : upperBound(keys, after);
     const items: PodRecord[] = [];
@@ -210,6 +214,22 @@ export class ClusterCache {
       items.push(pod);
     }
     return { items, more: false };
+  }
+
+  /** sortedKeys ∪ addedKeys, sorted, without duplicates and without the keys of pods gone. */
+  private mergeAddedKeys(): void {
+    const old = this.sortedKeys!;
+    const added = this.addedKeys.sort();
+    this.addedKeys = [];
+    const merged: string[] = [];
+    const pods = this.model.pods;
+    let last: string | undefined;
+    for (let i = 0, j = 0; i < old.length || j < added.length; ) {
+      const key = j >= added.length || (i < old.length && old[i] <= added[j]) ? old[i++] : added[j++];
+      if (key !== last && pods.has(key)) merged.push(key);
+      last = key;
+    }
+    this.sortedKeys = merged;
   }
 
   logStats(): void {

@@ -86,7 +86,7 @@ export class PodStatusWriter {
       const requests: AppendRequest[] = [];
       results = this.decide(cmds, requests);
       await this.sequencer.run(
-        (head) => ({ prepared: this.store.prepare(requests, head) }),
+        (head) => ({ prepared: this.store.prepareAhead(requests, head) }),
         async ({ prepared }) => {
           const appended = await this.store.appendMany(requests, { prepared });
           await this.cache.foldAppended(appended.flatMap((r) => r.events));

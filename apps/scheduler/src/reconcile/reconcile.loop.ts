@@ -317,7 +317,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
 
   /** A chunk's events hashed and serialized, ahead of its transaction. */
   private buildChunk(requests: Decision[], head: LogHead | null): Chunk {
-    return { requests, prepared: this.store.prepare(requests, head) };
+    return { requests, prepared: this.store.prepareAhead(requests, head) };
   }
 
   /**
