@@ -129,6 +129,22 @@ describe('PodRuntime', () => {
     expect(reports()).toEqual([]);
   });
 
+  it('a list of some nodes (a resync slice) judges only the pods, removals and events of those nodes', () => {
+    const { runtime } = setup();
+    runtime.assign(assignment('a1', 'n1'), 10);
+    runtime.assign(assignment('a2', 'n2'), 11);
+    runtime.remove('ns', 'b2', 'n2', 12); // removed after the n1 list below: its tombstone is kept
+    runtime.resync([], 20, new Set(['n1'])); // n1 has no pods any more; n2 was not listed
+    expect(runtime.size).toBe(1);
+    runtime.assign(assignment('late1', 'n1'), 15); // older than n1's list, which did not have it: gone
+    runtime.assign(assignment('late2', 'n2'), 15); // n2 was not listed at 20: applied
+    expect(runtime.size).toBe(2);
+    runtime.resync([record('b2', { node: 'n2', resourceVersion: '9' })], 10, new Set(['n2'])); // taken before a2, b2's removal and late2
+    expect(runtime.size).toBe(2); // a2 (newer than the list) and late2 stay, b2 stays removed
+    runtime.resync([record('a2', { node: 'n2', resourceVersion: '11' })], 30, new Set(['n2']));
+    expect(runtime.size).toBe(1);
+  });
+
   it('reports again what the log does not have, and drops pods the scheduler no longer knows', async () => {
     const { runtime, reports, setUnknown } = setup();
     runtime.assign(assignment('a'), 10);

@@ -56,10 +56,11 @@ export class PodRuntime implements OnApplicationShutdown {
   private readonly logger = new Logger('node-agent');
   private readonly pods = new Map<string, LocalPod>();
   private readonly ips = new Map<string, IpAllocator>();
-  /** Pods removed after the last list: a list taken before the removal must not bring them back. */
-  private readonly tombstones = new Map<string, number>();
-  /** Position of the newest list applied. */
-  private listedAt = 0;
+  /** Pods removed after the last list of their node: a list taken before the removal must not bring them back. */
+  private readonly tombstones = new Map<string, { position: number; node: string }>();
+  /** Position of the newest list of every node, and of some nodes (a resync slice): see listedAt(). */
+  private listedAll = 0;
+  private readonly listedNode = new Map<string, number>();
   private readonly reporter: StatusReporter;
   private readonly byPhase = new Map<PodPhase, number>();
   private readonly phaseGauge: ReturnType<MetricsRegistry['gauge']>;
@@ -99,10 +100,10 @@ export class PodRuntime implements OnApplicationShutdown {
 
   /** PodScheduled. */
   assign(a: Assignment, position: number): void {
-    // At or before the newest list, a pod the list did not bring is gone already.
-    if (!this.kubelets.owns(a.node) || position <= this.listedAt) return;
+    // At or before the newest list of its node, a pod the list did not bring is gone already.
+    if (!this.kubelets.owns(a.node) || position <= this.listedAt(a.node)) return;
     const key = `${a.namespace}/${a.pod}`;
-    if ((this.tombstones.get(key) ?? 0) > position) return;
+    if ((this.tombstones.get(key)?.position ?? 0) > position) return;
     const local = this.pods.get(key);
     if (local?.uid === a.uid) return; // a redelivery
     if (local) this.drop(local);
@@ -113,7 +114,7 @@ export class PodRuntime implements OnApplicationShutdown {
   remove(namespace: string, pod: string, node: string, position: number): void {
     if (!this.kubelets.owns(node)) return;
     const key = `${namespace}/${pod}`;
-    this.tombstones.set(key, position);
+    this.tombstones.set(key, { position, node });
     const local = this.pods.get(key);
     if (local && local.position < position) this.drop(local);
   }
@@ -125,26 +126,32 @@ export class PodRuntime implements OnApplicationShutdown {
   }
 
   /**
-   * Converges on the full pod list taken at `listPosition`: adopts what is new on this agent's nodes
-   * (an agent that restarted takes its pods back as they were), drops what the list says is gone,
-   * and reports again what the scheduler has not recorded.
+   * Converges on the pod list taken at `listPosition` of `nodes` (default: every node of this agent): adopts
+   * what is new on them (an agent that restarted takes its pods back as they were), drops what the list says
+   * is gone, and reports again what the scheduler has not recorded.
    */
-  resync(items: PodRecord[], listPosition: number): void {
+  resync(items: PodRecord[], listPosition: number, nodes?: ReadonlySet<string>): void {
+    const covers = (node: string) => !nodes || nodes.has(node);
     const listed = new Set<string>();
     for (const rec of items) {
-      if (!this.kubelets.owns(rec.node)) continue;
+      if (!this.kubelets.owns(rec.node) || !covers(rec.node)) continue;
       const key = `${rec.namespace}/${rec.name}`;
       listed.add(key);
       const local = this.pods.get(key);
       if (local?.uid === rec.uid) this.reportIfUnrecorded(local, rec);
-      else if ((this.tombstones.get(key) ?? 0) <= listPosition) {
+      else if ((this.tombstones.get(key)?.position ?? 0) <= listPosition) {
         if (local) this.drop(local);
         this.adopt(rec);
       }
     }
-    for (const pod of this.pods.values()) if (!listed.has(pod.key) && pod.position <= listPosition) this.drop(pod);
-    for (const [key, position] of this.tombstones) if (position <= listPosition) this.tombstones.delete(key);
-    this.listedAt = Math.max(this.listedAt, listPosition);
+    for (const pod of this.pods.values()) if (covers(pod.node) && !listed.has(pod.key) && pod.position <= listPosition) this.drop(pod);
+    for (const [key, t] of this.tombstones) if (t.position <= listPosition && covers(t.node)) this.tombstones.delete(key);
+    if (!nodes) this.listedAll = Math.max(this.listedAll, listPosition);
+    else for (const node of nodes) this.listedNode.set(node, Math.max(this.listedNode.get(node) ?? 0, listPosition));
+  }
+
+  private listedAt(node: string): number {
+    return Math.max(this.listedAll, this.listedNode.get(node) ?? 0);
   }
 
   get size(): number {
