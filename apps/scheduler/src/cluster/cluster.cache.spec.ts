@@ -26,10 +26,10 @@ function pageAll(cache: ClusterCache, filter: Parameters<ClusterCache['podPage']
   const keys: string[] = [];
   let after: string | undefined;
   for (let page = 0; ; page++) {
-    const { items, more } = cache.podPage(filter, after, limit);
+    const { items, next } = cache.podPage(filter, after, limit);
     keys.push(...items.map((p) => `${p.namespace}/${p.name}`));
-    if (!more) return keys;
-    after = keys[keys.length - 1];
+    if (!next) return keys;
+    after = next;
     between?.(page);
   }
 }
@@ -37,19 +37,27 @@ function pageAll(cache: ClusterCache, filter: Parameters<ClusterCache['podPage']
 describe('ClusterCache.podPage', () => {
   const pod = fc.record({ namespace: fc.constantFrom('a', 'b', 'kube-system'), pod: fc.stringMatching(/^[a-z0-9]{1,6}$/), node: fc.constantFrom('n1', 'n2', 'n3') });
 
-  it('lists every matching pod once, in key order, for any page size and filter', () => {
+  it('lists every matching pod once, in key order (node by node for a list of nodes), for any page size and filter', () => {
     fc.assert(
       fc.property(fc.uniqueArray(pod, { selector: (p) => `${p.namespace}/${p.pod}`, maxLength: 60 }), fc.integer({ min: 1, max: 7 }), fc.constantFrom({}, { namespace: 'a' }, { node: 'n2' }, { nodes: new Set(['n1', 'n3']) }), (pods, limit, filter) => {
         const cache = new ClusterCache(null as never);
         for (const p of pods) cache.fold(scheduled(p.namespace, p.pod, p.node));
         const expected = pods
           .filter((p) => (!('namespace' in filter) || p.namespace === filter.namespace) && (!('node' in filter) || p.node === filter.node) && (!('nodes' in filter) || filter.nodes!.has(p.node)))
-          .map((p) => `${p.namespace}/${p.pod}`)
-          .sort();
+          // A list of nodes goes node by node (each node's pods in key order), any other list in key order.
+          .map((p) => ('nodes' in filter ? `${p.node}|` : '') + `${p.namespace}/${p.pod}`)
+          .sort()
+          .map((k) => k.slice(k.indexOf('|') + 1));
         expect(pageAll(cache, filter, limit)).toEqual(expected);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('refuses a continue token of a key-ordered list for a list of nodes (400), rather than start over', () => {
+    const cache = new ClusterCache(null as never);
+    cache.fold(scheduled('a', 'p1', 'n1'));
+    expect(() => cache.podPage({ nodes: new Set(['n1']) }, 'a/p0', 10)).toThrow(expect.objectContaining({ status: expect.objectContaining({ code: 400 }) }));
   });
 
   it('keeps every pod present at the first page when pods come and go between pages', () => {

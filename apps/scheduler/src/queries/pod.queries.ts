@@ -15,15 +15,14 @@ import { ClusterCache } from '../cluster/cluster.cache';
 export class PodQueries {
   constructor(private readonly cache: ClusterCache) {}
 
-  /** Paged by pod key (`namespace/name`): the continue token is the last key of the page. */
+  /** Paged by pod key (`namespace/name`), or node by node for a list of nodes: see ClusterCache.podPage. */
   @MessagePattern(COMMANDS.podList)
   async list(@Payload() q: ListPodsQuery = {}): Promise<PodList> {
     await this.cache.catchUp();
     const limit = Math.min(Math.max(1, q.limit ?? MAX_PAGE), MAX_PAGE);
     const filter = { namespace: q.namespace, daemonSet: q.daemonSet, node: q.node, nodes: q.nodes ? new Set(q.nodes) : undefined };
-    const { items, more } = this.cache.podPage(filter, q.continue, limit);
-    const last = items[items.length - 1];
-    return { items, resourceVersion: String(this.cache.position), ...(more ? { continue: `${last.namespace}/${last.name}` } : {}) };
+    const { items, next } = this.cache.podPage(filter, q.continue, limit);
+    return { items, resourceVersion: String(this.cache.position), ...(next ? { continue: next } : {}) };
   }
 
   @MessagePattern(COMMANDS.daemonSetStatus)
