@@ -12,8 +12,14 @@ export interface NodeReadiness {
   ready: ConditionStatus;
 }
 
+/** Pod CIDR indexes taken from the sequence ahead of need. */
+const CIDR_BLOCK = 64;
+
 @Injectable()
 export class NodeProjection {
+  /** Indexes taken from the sequence and not handed out yet, in order. */
+  private readonly spareCidrs: number[] = [];
+
   constructor(private readonly dataSource: DataSource) {}
 
   async load(name: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<NodeState> {
@@ -73,16 +79,20 @@ export class NodeProjection {
       : this.dataSource.query(`SELECT name, record->>'ready' AS ready FROM node_registry.nodes WHERE record IS NOT NULL`);
   }
 
-  /** `count` pod CIDRs in one statement (a batch of joins), in join order; the index survives in the node's record. */
+  /**
+   * `count` pod CIDRs (a batch of joins), in join order; the index survives in the node's record. Indexes are
+   * taken from the sequence CIDR_BLOCK ahead, so most join batches cost no round trip for theirs (a restart
+   * leaves at most a block unused).
+   */
   async nextPodCidrs(count: number, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     if (count <= 0) return [];
-    const rows: { n: string }[] = await manager.query(
-      `SELECT nextval('node_registry.pod_cidr_seq') AS n FROM generate_series(1, $1::int) ORDER BY 1`,
-      [count],
-    );
-    return rows.map(({ n }) => {
-      const i = Number(n);
-      return `10.${64 + Math.floor(i / 256)}.${i % 256}.0/24`;
-    });
+    if (this.spareCidrs.length < count) {
+      const rows: { n: string }[] = await manager.query(
+        `SELECT nextval('node_registry.pod_cidr_seq') AS n FROM generate_series(1, $1::int) ORDER BY 1`,
+        [count - this.spareCidrs.length + CIDR_BLOCK],
+      );
+      this.spareCidrs.push(...rows.map(({ n }) => Number(n)));
+    }
+    return this.spareCidrs.splice(0, count).map((i) => `10.${64 + Math.floor(i / 256)}.${i % 256}.0/24`);
   }
 }
