@@ -50,6 +50,8 @@ const CONTEND_EVERY_MS = 1000;
 /** After losing the lock, leave the standbys (polling every second) time to take over. */
 const YIELD_AFTER_LOSS_MS = 3000;
 const PROBE_EVERY_MS = 2000;
+/** How long an acknowledged checkpoint waits for the next batch's write to carry it before it is written alone. */
+const CHECKPOINT_IDLE_MS = 200;
 
 /**
  * Publishes the log to JetStream in order (DESIGN.md rule 4). One relay per database is active:
@@ -58,6 +60,8 @@ const PROBE_EVERY_MS = 2000;
  * event; the checkpoint moves only after JetStream acknowledged every message of a batch; a failed
  * batch is re-published whole, cut the same way (`publishing_to` is written before it goes), and
  * JetStream drops the copies it already stored (duplicate window) — consumers are idempotent besides.
+ * The checkpoint is written with the next batch's `publishing_to`, or alone once the log is quiet for
+ * CHECKPOINT_IDLE_MS: a successor then re-publishes at most the last batch, cut the same way.
  */
 export class Relay {
   private readonly logger = new Logger(Relay.name);
@@ -72,6 +76,9 @@ export class Relay {
   private published = 0;
   private messages = 0;
   private lastPosition = 0;
+  /** The checkpoint as written to the database (lastPosition may be ahead of it). */
+  private savedPosition = 0;
+  private checkpointTimer?: NodeJS.Timeout;
   /** Where the batch the previous holder (or this one, before an error) began publishing ends. */
   private resumeTo = 0;
 
@@ -131,6 +138,7 @@ export class Relay {
   private async relayWhileHolding(lease: RelayLease): Promise<void> {
     const { position: from, publishingTo } = await lease.readCheckpoint();
     this.lastPosition = from;
+    this.savedPosition = from;
     this.resumeTo = publishingTo;
     this.logger.log(`relay active from position ${from}`);
     // Stop publishing the moment the lock session dies: fail the batch waiting for acks.
@@ -147,6 +155,8 @@ export class Relay {
     } finally {
       clearInterval(probe);
       await tail.stop();
+      clearTimeout(this.checkpointTimer);
+      await this.saveCheckpoint(lease);
     }
   }
 
@@ -161,8 +171,23 @@ export class Relay {
       events = events.slice(begun.length);
     }
     if (events.length === 0) return;
-    await lease.savePublishingTo(events[events.length - 1].position);
+    clearTimeout(this.checkpointTimer);
+    const checkpoint = this.lastPosition;
+    await lease.saveProgress(checkpoint, events[events.length - 1].position);
+    this.savedPosition = Math.max(this.savedPosition, checkpoint);
     await this.publishBatch(lease, events);
+  }
+
+  /** Writes the checkpoint if it moved since it was last written (not once the lock is lost: a successor owns it). */
+  private async saveCheckpoint(lease: RelayLease): Promise<void> {
+    const checkpoint = this.lastPosition;
+    if (checkpoint <= this.savedPosition || lease.isLost) return;
+    try {
+      await lease.saveCheckpoint(checkpoint);
+      this.savedPosition = Math.max(this.savedPosition, checkpoint);
+    } catch (err) {
+      this.logger.warn(`relay checkpoint not saved (a successor re-publishes from the one before): ${describeError(err)}`);
+    }
   }
 
   private async publishBatch(lease: RelayLease, events: SerializedEvent[]): Promise<void> {
@@ -179,11 +204,11 @@ export class Relay {
         await this.wait(Math.min(100 * 2 ** attempt, 5000));
       }
     }
-    const last = events[events.length - 1].position;
-    await lease.saveCheckpoint(last);
     this.published += events.length;
     this.messages += messages.length;
-    this.lastPosition = last;
+    this.lastPosition = events[events.length - 1].position;
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => void this.saveCheckpoint(lease), CHECKPOINT_IDLE_MS);
   }
 
   /** Sleeps `ms` (forever if undefined) or until `until` settles or stop() is called. */
