@@ -55,6 +55,8 @@ const NODE_WAIT_MS = 500;
 export class PodRuntime implements OnApplicationShutdown {
   private readonly logger = new Logger('node-agent');
   private readonly pods = new Map<string, LocalPod>();
+  /** The same pods by node: a list of a slice of nodes looks only at theirs. */
+  private readonly podsOnNode = new Map<string, Set<LocalPod>>();
   private readonly ips = new Map<string, IpAllocator>();
   /** Pods removed after the last list of their node: a list taken before the removal must not bring them back. */
   private readonly tombstones = new Map<string, { position: number; node: string }>();
@@ -144,7 +146,8 @@ export class PodRuntime implements OnApplicationShutdown {
         this.adopt(rec);
       }
     }
-    for (const pod of this.pods.values()) if (covers(pod.node) && !listed.has(pod.key) && pod.position <= listPosition) this.drop(pod);
+    const judged = nodes ? [...nodes].flatMap((node) => [...(this.podsOnNode.get(node) ?? [])]) : [...this.pods.values()];
+    for (const pod of judged) if (!listed.has(pod.key) && pod.position <= listPosition) this.drop(pod);
     for (const [key, t] of this.tombstones) if (t.position <= listPosition && covers(t.node)) this.tombstones.delete(key);
     if (!nodes) this.listedAll = Math.max(this.listedAll, listPosition);
     else for (const node of nodes) this.listedNode.set(node, Math.max(this.listedNode.get(node) ?? 0, listPosition));
@@ -185,6 +188,9 @@ export class PodRuntime implements OnApplicationShutdown {
   /** Starts tracking a pod; a Pending one gets its start timer. */
   private track(pod: LocalPod): void {
     this.pods.set(pod.key, pod);
+    let onNode = this.podsOnNode.get(pod.node);
+    if (!onNode) this.podsOnNode.set(pod.node, (onNode = new Set()));
+    onNode.add(pod);
     this.count(pod.phase, 1);
     if (pod.phase === 'Pending') this.later(pod, this.jittered(), () => this.start(pod));
   }
@@ -194,6 +200,9 @@ export class PodRuntime implements OnApplicationShutdown {
     if (holdsIp(pod)) this.ips.get(pod.node)?.release(pod.podIP!);
     this.reporter.forget(pod.key);
     this.pods.delete(pod.key);
+    const onNode = this.podsOnNode.get(pod.node);
+    onNode?.delete(pod);
+    if (onNode?.size === 0) this.podsOnNode.delete(pod.node);
     this.count(pod.phase, -1);
   }
 
@@ -203,7 +212,7 @@ export class PodRuntime implements OnApplicationShutdown {
   }
 
   private dropNode(node: string): void {
-    for (const pod of this.pods.values()) if (pod.node === node) this.drop(pod);
+    for (const pod of [...(this.podsOnNode.get(node) ?? [])]) this.drop(pod);
     this.ips.delete(node);
   }
 
