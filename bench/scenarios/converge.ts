@@ -78,6 +78,7 @@ export async function converge(p: ConvergeParams, keep = false): Promise<Stack |
   const stack = await clusterOf(p.nodes, 'bench_converge');
   const total = p.nodes * p.daemonSets;
   const rss = new RssSampler(new Map([...stack.ports].map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]))).start();
+  let kept: Stack | undefined;
   try {
     const cpu = await new CpuMeter(stack).begin();
     const t0 = Date.now();
@@ -131,9 +132,11 @@ export async function converge(p: ConvergeParams, keep = false): Promise<Stack |
     for (const [name, bytes] of rss.peaks) {
       record({ scenario: 'converge', metric: `peak RSS ${name}`, value: Math.round(bytes / 2 ** 20), unit: 'MiB', ...(name === 'scheduler' ? { goal: '< 1024 MiB' } : {}) });
     }
-    return keep ? stack : undefined;
+    if (keep) kept = stack;
+    return kept;
   } finally {
     rss.stop();
-    if (!keep) await stack.teardown();
+    // Whatever is not handed back is torn down (a profiled converge that stops early as well: it leaked its services).
+    if (!kept) await stack.teardown();
   }
 }
