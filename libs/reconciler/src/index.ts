@@ -7,3 +7,4 @@ export { allowsSurge, rolloutBudget } from './update-strategy';
 export type { RolloutBudget } from './update-strategy';
 export { podIndex } from './pod-index';
 export type { PodIndex } from './pod-index';
+export { ShardedMap } from './sharded-map';
