@@ -3,7 +3,7 @@
 // CLI folds it up to any position. Every change it reports carries the log position it happened at,
 // which is the resourceVersion clients see.
 import type { DaemonSet, DaemonSetStatus, PodRecord, RecordedEvent } from '@everynode/contracts';
-import { ClusterState, computeStatus, emptyCluster, evolve, ShardedMap } from '@everynode/reconciler';
+import { ClusterState, computeStatus, emptyCluster, evolve } from '@everynode/reconciler';
 import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet } from './daemonset.read-model';
 import { evolveNamespace, NamespaceState } from './namespace.read-model';
 import { evolveNode, initialNodeState, NodeState } from './node.read-model';
@@ -26,8 +26,7 @@ export class ClusterReadModel {
   readonly namespaces = new Map<string, NamespaceState>();
   readonly nodes = new Map<string, NodeState>();
   readonly daemonSets = new Map<string, DaemonSetState>();
-  /** Sharded: see ShardedMap (a 150,000-pod Map rehashed whole under churn, 60-70 ms at a time). */
-  readonly pods: Map<string, StoredPod> = new ShardedMap<string, StoredPod>();
+  readonly pods = new Map<string, StoredPod>();
   /** The pure core's view, for DaemonSet status. */
   cluster: ClusterState = emptyCluster();
   private readonly statuses = new Map<string, { status: DaemonSetStatus; position: number }>();

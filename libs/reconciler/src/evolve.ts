@@ -16,11 +16,10 @@ import type {
 } from '@everynode/contracts';
 import { BACKOFF_MAX_MS } from './availability';
 import { indexAdded, indexRemoved, indexReplaced } from './pod-index';
-import { ShardedMap } from './sharded-map';
 import { ClusterState, DaemonSetView, objectKey, slotKey } from './state';
 
 export function emptyCluster(): ClusterState {
-  return { nodes: new Map(), daemonSets: new Map(), pods: new ShardedMap(), failures: new Map(), vacated: new Map() };
+  return { nodes: new Map(), daemonSets: new Map(), pods: new Map(), failures: new Map(), vacated: new Map() };
 }
 
 /** Folds one event. For speed it MUTATES `state` (its maps) and returns it; views are replaced, never edited. */

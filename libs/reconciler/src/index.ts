@@ -7,4 +7,3 @@ export { allowsSurge, rolloutBudget } from './update-strategy';
 export type { RolloutBudget } from './update-strategy';
 export { podIndex } from './pod-index';
 export type { PodIndex } from './pod-index';
-export { ShardedMap } from './sharded-map';
