@@ -2,19 +2,16 @@
 // does it (one INSERT per batch, the rows as one json_to_recordset document) but without its checks.
 import { Client } from 'pg';
 import type { RecordedEvent } from '@everynode/contracts';
+import { EVENT_COLUMNS, insertEventsSql } from '@everynode/event-store';
 
-export const LOG_COLUMNS = 'position, event_id, stream, stream_version, type, data, metadata, recorded_at, hash, prev_hash';
+export const LOG_COLUMNS = EVENT_COLUMNS;
 
 /** The events themselves are the rows: insertSql reads them by their member names, as the event store does. */
 export const rowsJson = (events: RecordedEvent[]): string => JSON.stringify(events);
 
-/** The rows come as $1; `first`, when given, is evaluated once before them (e.g. taking a lock). */
+/** The event store's INSERT into `table`; the rows come as $1; `first`, when given, is evaluated once before them (e.g. taking a lock). */
 export const insertSql = (table: string, first?: string) =>
-  `${first ? `WITH first AS MATERIALIZED (SELECT ${first}) ` : ''}INSERT INTO ${table} (${LOG_COLUMNS})
-   SELECT position, "eventId", stream, "streamVersion", type, data, metadata, "recordedAt", hash, "prevHash"
-   FROM ${first ? 'first, ' : ''}json_to_recordset($1::json) AS x(
-     position bigint, "eventId" uuid, stream text, "streamVersion" int, type text,
-     data json, metadata json, "recordedAt" timestamptz, hash text, "prevHash" text)`;
+  first ? `WITH first AS MATERIALIZED (SELECT ${first}) ${insertEventsSql('$1', table, 'first, ')}` : insertEventsSql('$1', table);
 
 export async function pgClient(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });

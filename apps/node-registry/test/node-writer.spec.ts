@@ -12,6 +12,7 @@ import { NodeWriter, type NodeWrite } from '../src/node-writer';
 import { NodeProjection } from '../src/projection/node.projection';
 
 const meta = { actor: 'test', causationId: null, correlationId: randomUUID() };
+const command = { actor: 'test', requestId: 'r' };
 
 describe('NodeWriter', () => {
   let db: TestDatabase;
@@ -28,12 +29,12 @@ describe('NodeWriter', () => {
   const join = (name: string): NodeWrite<NodeState> => ({
     name,
     needsPodCidr: (s) => !s.node,
-    decide: (s, podCIDR) => decideJoin(s, { meta: { actor: 'test', requestId: 'r' }, name }, { newId: newEventId, podCIDR }),
+    decide: (s, podCIDR) => decideJoin(s, { meta: command, name }, { newId: newEventId, podCIDR }),
     reply,
   });
   const label = (name: string, value: string): NodeWrite<NodeState> => ({
     name,
-    decide: (s) => decideUpdate(s, { meta: { actor: 'test', requestId: 'r' }, name, labels: { team: value } }, { newId: newEventId }),
+    decide: (s) => decideUpdate(s, { meta: command, name, labels: { team: value } }, { newId: newEventId }),
     reply,
   });
   const leave = (name: string): NodeWrite<NodeState> => ({ name, decide: (s) => decideLeave(s, name, 'Deleted', meta, { newId: newEventId }), reply });

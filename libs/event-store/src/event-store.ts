@@ -13,7 +13,7 @@ import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, Tran
  */
 export const APPEND_LOCK_KEY = 7_100_000_000;
 
-/** The pieces of TypeORM's postgres driver the tail needs for its LISTEN connection. */
+/** The pieces of TypeORM's postgres driver the store uses itself: a client for LISTEN, the pool for its own transactions. */
 interface PgDriver {
   postgres: { Client: new (config: ClientConfig) => Client };
   master: { options: ClientConfig; connect(): Promise<PoolClient> };

@@ -6,5 +6,6 @@ export type { LogHead, PreparedAppend } from './append-plan';
 export { WrongExpectedVersionError, DuplicateEventIdError } from './errors';
 export { canonicalJson, computeEventHash, GENESIS_HASH, type HashedContent } from './hash';
 export { markProcessed, processedEventsTableSql } from './inbox';
-export { sqlLiteral, type ScriptParts } from './one-trip';
+export { insertEventsSql, sqlLiteral, type ScriptParts } from './one-trip';
+export { EVENT_COLUMNS } from './rows';
 export { newEventId } from './event-id';

@@ -26,12 +26,13 @@ export function sqlLiteral(text: string): string {
 /**
  * One INSERT of a document made by insertDocuments (`document`: a parameter, or a literal): RecordedEvents,
  * read by their member names. json_to_recordset reads a JSON null payload as SQL NULL (jsonb_to_recordset
- * kept it), and JSON.stringify leaves out an undefined one: either is stored as JSON null.
+ * kept it), and JSON.stringify leaves out an undefined one: either is stored as JSON null. `into` and `alsoFrom`
+ * (a FROM item before the document, e.g. a CTE to evaluate first) serve the bench's copies of the log.
  */
-export const insertEventsSql = (document: string) =>
-  `INSERT INTO event_log.events (${EVENT_COLUMNS})
+export const insertEventsSql = (document: string, into = 'event_log.events', alsoFrom = '') =>
+  `INSERT INTO ${into} (${EVENT_COLUMNS})
    SELECT position, "eventId", stream, "streamVersion", type, coalesce(data, 'null'), metadata, "recordedAt", hash, "prevHash"
-   FROM json_to_recordset(${document}::json) AS x(
+   FROM ${alsoFrom}json_to_recordset(${document}::json) AS x(
      position bigint, "eventId" uuid, stream text, "streamVersion" int, type text,
      data json, metadata json, "recordedAt" timestamptz, hash text, "prevHash" text)`;
 
@@ -63,6 +64,9 @@ export function appendScript(prepared: PreparedAppend, lockKey: number, parts: S
   return withDocuments(before, prepared.documents, parts.after ?? []);
 }
 
+/** The INSERTs of `documents`, then `after` (e.g. the caller's statements and COMMIT): one simple query. */
+export const insertScript = (documents: string[], after: string[]) => withDocuments([], documents, after);
+
 /**
  * The script with an INSERT of each document, dollar-quoted. The tag is checked on the joined script, which
  * is flat (a search costs microseconds), not on each document first: JSON.stringify gives a rope that a
@@ -70,9 +74,6 @@ export function appendScript(prepared: PreparedAppend, lockKey: number, parts: S
  * occur exactly twice per document (occurrences overlapping one another count too), so nothing else in the
  * script holds it: not the data, not the caller's statements, not a document's end with the closing tag.
  */
-/** The INSERTs of `documents`, then `after` (e.g. the caller's statements and COMMIT): one simple query. */
-export const insertScript = (documents: string[], after: string[]) => withDocuments([], documents, after);
-
 function withDocuments(before: string[], documents: string[], after: string[]): string {
   for (let i = 0; ; i++) {
     const tag = i === 0 ? '$d$' : `$d${i}$`;

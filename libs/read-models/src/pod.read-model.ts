@@ -6,6 +6,9 @@ export const podKey = (namespace: string, name: string) => `${namespace}/${name}
 /** A pod's record with its stream version (optimistic concurrency for removals and status). */
 export type StoredPod = PodRecord & { version: number };
 
+/** The record clients see: without the stream version. */
+export const podRecordOf = ({ version: _v, ...pod }: StoredPod): PodRecord => pod;
+
 /**
  * A copy of a pod's record with every field written in one order, to change in place. `{ ...pod, podIP }` on a
  * record that had no podIP gave each of them a hidden class of its own: 150,000 maps and descriptor arrays,

@@ -8,7 +8,7 @@ import { PodRows, presentParts, type PodRow, putPartial, putTableRow } from '../
 import { ClusterView } from '../read-model/cluster-view.service';
 import type { KindInfo, KubeObject } from '../read-model/kinds';
 import { byNamespaceAndName, KubeObjects } from '../read-model/kube-objects.service';
-import { lowerBound, namespaceRange } from '../read-model/sorted-keys';
+import { lowerBound, namespaceRange } from '@everynode/read-models';
 import { type Representation, representation, TABLE_CONTENT_TYPE } from './accept';
 import type { HttpRequest, HttpResponse } from './http-types';
 import type { ListOptions } from './list-options';

@@ -13,7 +13,7 @@ import { page } from '../kube/list-pages';
 import { ClusterView } from '../read-model/cluster-view.service';
 import { KINDS } from '../read-model/kinds';
 import { byNamespaceAndName, KubeObjects } from '../read-model/kube-objects.service';
-import { compareKeys } from '../read-model/sorted-keys';
+import { compareKeys } from '@everynode/read-models';
 import { PodRows } from './pod-rows';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';

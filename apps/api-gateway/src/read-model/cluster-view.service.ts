@@ -17,7 +17,7 @@ import { type Change, ClusterReadModel, podKey, type StoredPod } from '@everynod
 import { GATEWAY_CONFIG } from '../config/tokens';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ChangeRing } from './change-ring';
-import { SortedKeys } from './sorted-keys';
+import { SortedKeys } from '@everynode/read-models';
 
 /** A pod with what its presentation needs that the pod record does not carry. */
 export interface PodSnapshot {

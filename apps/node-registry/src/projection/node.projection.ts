@@ -44,7 +44,7 @@ export class NodeProjection {
 
   /**
    * The statements folding `events` into the rows of their nodes (one for all nodes touched), from the
-   * nodes' states before them (`known`, which holds every node the events name); null for no events. Literal
+   * nodes' states before them (`known`, which holds every node the events name); none for no events. Literal
    * SQL: it goes with the events' INSERT and COMMIT in one round trip (TransactionOptions.after).
    */
   static upsertSql(events: RecordedEvent[], known: ReadonlyMap<string, NodeState>): string[] {
@@ -84,10 +84,10 @@ export class NodeProjection {
    * taken from the sequence CIDR_BLOCK ahead, so most join batches cost no round trip for theirs (a restart
    * leaves at most a block unused).
    */
-  async nextPodCidrs(count: number, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+  async nextPodCidrs(count: number): Promise<string[]> {
     if (count <= 0) return [];
     if (this.spareCidrs.length < count) {
-      const rows: { n: string }[] = await manager.query(
+      const rows: { n: string }[] = await this.dataSource.query(
         `SELECT nextval('node_registry.pod_cidr_seq') AS n FROM generate_series(1, $1::int) ORDER BY 1`,
         [count - this.spareCidrs.length + CIDR_BLOCK],
       );

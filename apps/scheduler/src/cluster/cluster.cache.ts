@@ -7,7 +7,7 @@ import { badRequest } from '@everynode/contracts';
 import type { DaemonSetDeleted, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import type { LogHead } from '@everynode/event-store';
-import { ClusterReadModel } from '@everynode/read-models';
+import { ClusterReadModel, compareKeys, lowerBound, podKey, podRecordOf, SortedKeys } from '@everynode/read-models';
 import type { StoredPod } from '@everynode/read-models';
 import { podIndex } from '@everynode/reconciler';
 import type { ClusterState } from '@everynode/reconciler';
@@ -39,42 +39,14 @@ function matches(pod: PodRecord, f: PodFilter): boolean {
   return !f.nodes || f.nodes.has(pod.node);
 }
 
-const podKeyOf = (pod: PodRecord) => `${pod.namespace}/${pod.name}`;
-/** The record clients see: without the stream version. */
-const podRecordOf = ({ version: _v, ...pod }: StoredPod): PodRecord => pod;
-
-/** Index of the first key not less than `key`. */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first key greater than `key`. */
-function upperBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 @Injectable()
 export class ClusterCache {
   private readonly logger = new Logger(ClusterCache.name);
   private readonly model = new ClusterReadModel();
   readonly causes = new Map<string, Cause>();
-  /** Pod keys in sorted order (some perhaps removed since), and those added after they were sorted: see podPage. */
-  private sortedKeys: string[] | null = null;
-  private addedKeys: string[] = [];
+  /** Pod keys in list order, kept between lists: see podPage. */
+  private readonly podKeys = new SortedKeys(() => this.model.pods);
   private readonly strings = new Map<string, string>();
   private lastFolded: LogHead | null = null;
   /** Nodes and DaemonSets whose events were folded since the reconcile loop last took them (takeSeen). */
@@ -138,11 +110,8 @@ export class ClusterCache {
       const key = `${d.namespace}/${d.name}`;
       for (const pod of this.state.pods.values()) if (pod.daemonSet === key) this.pendingOrphans.add(pod.key);
     }
-    if (event.type === 'PodScheduled' && this.sortedKeys) {
-      this.addedKeys.push(`${d.namespace}/${d.pod}`);
-      // Merging would cost more than sorting afresh, and the list need not grow while nobody pages.
-      if (this.addedKeys.length > this.sortedKeys.length) this.sortedKeys = null;
-    }
+    if (event.type === 'PodScheduled') this.podKeys.add(`${d.namespace}/${d.pod}`);
+    else if (event.type === 'PodRemoved') this.podKeys.remove(`${d.namespace}/${d.pod}`);
     this.model.apply(event);
     if (event.stream.startsWith('node-')) {
       this.causes.set(`node:${d.name}`, causeOf(event));
@@ -207,25 +176,19 @@ export class ClusterCache {
   }
 
   /**
-   * One page of pods in key order (code points: the order of the continue tokens) after `after`.
-   * The sorted keys are kept between pages. A FIRST page merges the keys added since into them (sorting only
-   * those, and dropping the keys of pods gone); later pages of a list may use keys sorted at or after its
-   * first page, which is what a lister needs (whatever was added after the first page is newer than the list's
-   * resourceVersion). Sorting all 150,000 keys took 110-200 ms at once, and node agents list every 30 s:
-   * node joins waited behind it.
+   * One page of pods in key order (etcd's, as the gateway lists: the order of the continue tokens) after
+   * `after`. The sorted keys are kept between lists and what was added or removed since is merged in (SortedKeys):
+   * sorting all 150,000 keys took 110-200 ms at once, and node joins waited behind it. A later page may see keys
+   * added after its first page, which is what a lister needs (they are newer than the list's resourceVersion).
    */
   podPage(filter: PodFilter, after: string | undefined, limit: number): { items: PodRecord[]; next?: string } {
-    if (filter.nodes) return this.podPageOfNodes(filter, filter.nodes, after, limit);
-    if (!this.sortedKeys) {
-      this.sortedKeys = [...this.model.pods.keys()].sort();
-      this.addedKeys = [];
-    } else if (after === undefined) this.mergeAddedKeys();
-    const keys = this.sortedKeys;
+    if (filter.nodes) return this.podPageOfNodes(filter, after, limit);
+    const keys = this.podKeys.keys();
     const items: PodRecord[] = [];
-    for (let i = after === undefined ? 0 : upperBound(keys, after); i < keys.length; i++) {
+    for (let i = after === undefined ? 0 : lowerBound(keys, after); i < keys.length; i++) {
       const stored = this.model.pods.get(keys[i]);
       if (!stored || !matches(stored, filter)) continue;
-      if (items.length === limit) return { items, next: podKeyOf(items[items.length - 1]) };
+      if (items.length === limit) return { items, next: podKey(items[items.length - 1].namespace, items[items.length - 1].name) };
       items.push(podRecordOf(stored));
     }
     return { items };
@@ -236,43 +199,27 @@ export class ClusterCache {
    * name order, each node's pods in key order, from the pods-by-node index; the continue token is
    * `<node>|<last pod key>`. A slice costs what it lists, not a walk (or sort) of every pod in the cluster.
    */
-  private podPageOfNodes(filter: PodFilter, nodes: ReadonlySet<string>, after: string | undefined, limit: number): { items: PodRecord[]; next?: string } {
-    const names = [...nodes].sort();
+  private podPageOfNodes(filter: PodFilter, after: string | undefined, limit: number): { items: PodRecord[]; next?: string } {
+    const names = [...filter.nodes!].sort(compareKeys);
     const bar = after?.indexOf('|') ?? -1;
     if (after !== undefined && bar < 0) throw badRequest(`continue: ${after} is not a token of a node list`);
     const afterNode = after?.slice(0, bar);
     const afterKey = after?.slice(bar + 1);
     const byNode = podIndex(this.state).byNode;
     const items: PodRecord[] = [];
-    for (let n = afterNode === undefined ? 0 : lowerBound(names, afterNode); n < names.length; n++) {
-      const keys = [...(byNode.get(names[n]) ?? [])].sort();
-      for (let i = names[n] === afterNode ? upperBound(keys, afterKey!) : 0; i < keys.length; i++) {
+    for (let n = afterNode === undefined ? 0 : lowerBound(names, afterNode, true); n < names.length; n++) {
+      const keys = [...(byNode.get(names[n]) ?? [])].sort(compareKeys);
+      for (let i = names[n] === afterNode ? lowerBound(keys, afterKey!) : 0; i < keys.length; i++) {
         const stored = this.model.pods.get(keys[i]);
         if (!stored || !matches(stored, filter)) continue;
         if (items.length === limit) {
           const last = items[items.length - 1];
-          return { items, next: `${last.node}|${podKeyOf(last)}` };
+          return { items, next: `${last.node}|${podKey(last.namespace, last.name)}` };
         }
         items.push(podRecordOf(stored));
       }
     }
     return { items };
-  }
-
-  /** sortedKeys ∪ addedKeys, sorted, without duplicates and without the keys of pods gone. */
-  private mergeAddedKeys(): void {
-    const old = this.sortedKeys!;
-    const added = this.addedKeys.sort();
-    this.addedKeys = [];
-    const merged: string[] = [];
-    const pods = this.model.pods;
-    let last: string | undefined;
-    for (let i = 0, j = 0; i < old.length || j < added.length; ) {
-      const key = j >= added.length || (i < old.length && old[i] <= added[j]) ? old[i++] : added[j++];
-      if (key !== last && pods.has(key)) merged.push(key);
-      last = key;
-    }
-    this.sortedKeys = merged;
   }
 
   logStats(): void {

@@ -1,7 +1,7 @@
 // The keys of one kind in list order, kept between requests: a LIST (or one page of it) then costs
 // O(page), not a sort of every object. Additions and removals are recorded as they are folded and
 // merged in at the next read (O(n + k log k) once, instead of O(n) per insertion while a cluster
-// converges).
+// converges). Used by the gateway's lists and the scheduler's pod lists.
 
 /**
  * The order of every list, as etcd's keys sort: by namespace, then by name, byte-wise. Keys are
@@ -27,10 +27,20 @@ export class SortedKeys {
 
   add(key: string): void {
     if (!this.removed.delete(key)) this.added.add(key);
+    this.bound();
   }
 
   remove(key: string): void {
     if (!this.added.delete(key)) this.removed.add(key);
+    this.bound();
+  }
+
+  /** More changes than keys: sorting afresh at the next read costs less than merging, and nothing grows while nobody reads. */
+  private bound(): void {
+    if (this.added.size + this.removed.size <= this.sorted.length) return;
+    this.sorted = [];
+    this.added.clear();
+    this.removed.clear();
   }
 
   /** Every key in list order. The array is shared until the next change: do not modify it. */
