@@ -1,7 +1,7 @@
 // A synthetic but consistent cluster history, hash-chained exactly like the real log: what the services
 // would have recorded for N nodes and M DaemonSets, a rolling update, readiness flaps and steady node
 // churn. The replay benchmark needs a log of a million events in seconds, not hours of a real cluster.
-import { daemonSetStream, namespaceStream, nodeStream, podStream } from '@everynode/contracts';
+import { daemonSetStream, MAX_BATCH_MEMBERS, namespaceStream, nodeStream, podBatchStream, podStream } from '@everynode/contracts';
 import type { DaemonSet, EventMetadata, RecordedEvent } from '@everynode/contracts';
 import { computeEventHash, GENESIS_HASH, newEventId } from '@everynode/event-store';
 import { evolveDaemonSet, initialDaemonSetState, initialNodeState } from '@everynode/read-models';
@@ -130,16 +130,27 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
       metadata: byScheduler(cause, reason),
     };
   };
-  const running = (pod: Pod, ip: number): Draft => {
-    const requestId = newEventId();
+  const running = (pod: Pod, ip: number) => {
     const no = Number(pod.node.slice(pod.node.lastIndexOf('-') + 1)) || 0;
-    return {
-      stream: podStream(ns, pod.name),
-      type: 'PodStatusChanged',
-      data: { pod: pod.name, namespace: ns, node: pod.node, phase: 'Running', ready: true, podIP: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.${(no & 255) ^ (ip & 255)}`, restarts: 0 },
-      metadata: { causationId: requestId, correlationId: requestId, actor: `node:${pod.node}` },
-    };
+    return { pod: pod.name, namespace: ns, node: pod.node, phase: 'Running', ready: true, podIP: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.${(no & 255) ^ (ip & 255)}`, restarts: 0 };
   };
+  /** Batches as the scheduler appends them: placements of one cause, status changes of one report. */
+  const batches = (type: 'PodsScheduled' | 'PodStatusesChanged', members: unknown[], metadata: () => EventMetadata): Draft[] => {
+    const drafts: Draft[] = [];
+    for (let i = 0; i < members.length; i += MAX_BATCH_MEMBERS) {
+      const eventId = newEventId();
+      const slice = members.slice(i, i + MAX_BATCH_MEMBERS);
+      drafts.push({ stream: podBatchStream(eventId), type, eventId, data: type === 'PodsScheduled' ? { pods: slice } : { statuses: slice }, metadata: metadata() });
+    }
+    return drafts;
+  };
+  const placed = (drafts: Draft[], cause: { eventId: string; correlationId: string }, reason: string) =>
+    batches('PodsScheduled', drafts.map((d) => d.data), () => byScheduler(cause, reason));
+  const reported = (pods: Pod[], ip: (i: number) => number) =>
+    batches('PodStatusesChanged', pods.map((p, i) => running(p, ip(i))), () => {
+      const requestId = newEventId();
+      return { actor: 'node-agent:bench', causationId: requestId, correlationId: requestId, request: 'pod status' };
+    });
   const remove = (pod: Pod, cause: { eventId: string; correlationId: string }, reason: string): Draft => ({
     stream: podStream(ns, pod.name),
     type: 'PodRemoved',
@@ -159,8 +170,8 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
   /** Nodes join (one transaction, as the node agent's join-many), the scheduler places, the kubelets report. */
   const join = (names: string[]): RecordedEvent[] => {
     const joins = names.map(joinDraft);
-    const placed = joins.flatMap((j) => daemonSets.map((ds) => place(ds, (j.data as { name: string }).name, causeOf(j), 'NodeJoined')));
-    return [...log.commit(joins), ...log.commit(placed), ...log.commit(names.flatMap((n) => nodePods.get(n)!.map((p, i) => running(p, i + 2))))];
+    const placements = joins.flatMap((j) => placed(daemonSets.map((ds) => place(ds, (j.data as { name: string }).name, causeOf(j), 'NodeJoined')), causeOf(j), 'NodeJoined'));
+    return [...log.commit(joins), ...log.commit(placements), ...log.commit(names.flatMap((n) => reported(nodePods.get(n)!, (i) => i + 2)))];
   };
   const leave = (name: string): RecordedEvent[] => {
     const left: Draft = { stream: nodeStream(name), type: 'NodeLeft', eventId: newEventId(), data: { name, reason: 'Deleted' }, metadata: human(`DELETE /api/v1/nodes/${name}`) };
@@ -194,7 +205,7 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
       const removed = log.commit([remove(pods[old], ds.cause, 'Updated')]);
       log.forget(podStream(ns, pods[old].name));
       pods.splice(old, 1);
-      yield [...removed, ...log.commit([place(ds, node, ds.cause, 'Updated')]), ...log.commit([running(pods[pods.length - 1], 200)])];
+      yield [...removed, ...log.commit(placed([place(ds, node, ds.cause, 'Updated')], ds.cause, 'Updated')), ...log.commit(reported([pods[pods.length - 1]], () => 200))];
     }
   }
 

@@ -1,17 +1,15 @@
 // How many pods are placed, as the log says: the scheduler keeps its view of them in memory (folded from the
-// log), not in a table, so the bench counts PodScheduled events whose pod was not removed or orphaned since.
+// log), not in a table, so the bench counts the pods whose latest placement event (event_log.pod_events: batches
+// taken apart) is their PodScheduled, not a removal or an orphaning since.
 import type { DataSource } from 'typeorm';
 
-/**
- * `where`: a condition on the PodScheduled event `s` (e.g. `s.data->>'node' = ANY($1::text[])`). Each pod is
- * one probe of the (stream, stream_version) index; polled, it costs a scan of the PodScheduled events.
- */
+/** `where`: a condition on that PodScheduled `s` (e.g. `s.data->>'node' = ANY($1::text[])`). A scan of the pod events. */
 export async function livePods(db: DataSource, where = 'true', params: unknown[] = []): Promise<number> {
   const [{ n }] = await db.query(
-    `SELECT count(*)::int AS n FROM event_log.events s
-     WHERE s.type = 'PodScheduled' AND (${where})
-       AND NOT EXISTS (SELECT 1 FROM event_log.events r
-                       WHERE r.stream = s.stream AND r.stream_version > s.stream_version AND r.type IN ('PodRemoved', 'PodOrphaned'))`,
+    `SELECT count(*)::int AS n FROM (
+       SELECT DISTINCT ON (stream) type, data FROM event_log.pod_events
+       WHERE type IN ('PodScheduled', 'PodRemoved', 'PodOrphaned') ORDER BY stream, position DESC) s
+     WHERE s.type = 'PodScheduled' AND (${where})`,
     params,
   );
   return n;

@@ -124,7 +124,7 @@ export async function watchFanOut(stack: Stack, gw: GatewayClient, p: ApiParams,
     const result = await churn(stack, p.churn, `${S} watch`);
     await settle(stack, result.nodes, `${S} watch`);
     const [{ n }] = await stack.db.adminDataSource.query(
-      `SELECT count(*)::int AS n FROM event_log.events WHERE position > $1 AND type IN ('PodScheduled', 'PodStatusChanged', 'PodRemoved', 'PodOrphaned')`,
+      `SELECT count(*)::int AS n FROM event_log.pod_events WHERE position > $1`,
       [resourceVersion],
     );
     // Delivered when every watcher has every change, or nothing arrived for a long while (the gateway

@@ -59,7 +59,7 @@ export async function clusterOf(nodes: number, label: string): Promise<Stack> {
     RESYNC_INTERVAL_MS: '60000',
     NODE_LEASE_DURATION_MS: '600000',
     HEARTBEAT_INTERVAL_MS: '20000',
-    POD_START_DELAY_MS: '1000',
+    POD_START_DELAY_MS: process.env.BENCH_POD_START_DELAY_MS ?? '1000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   });
   await Promise.all((['node-registry', 'daemonset-spec', 'scheduler'] as const).map((s) => stack.start(s, {}, s, nodeFlags(s))));
@@ -123,7 +123,7 @@ export async function converge(p: ConvergeParams, keep = false): Promise<Stack |
     }
     if (PROFILE_CONVERGE_ONLY) return undefined;
     await waitFor('every pod Ready', async () => {
-      const n = await count(stack, `SELECT count(DISTINCT stream) AS n FROM event_log.events WHERE type = 'PodStatusChanged' AND data->>'ready' = 'true'`);
+      const n = await count(stack, `SELECT count(DISTINCT stream) AS n FROM event_log.pod_events WHERE type = 'PodStatusChanged' AND data->>'ready' = 'true'`);
       progress(`converge: ${n}/${total} ready`);
       return n >= total;
     }, 600_000, 1000);

@@ -2,7 +2,7 @@
 // as node agents would), then DaemonSets are deleted one by one. Every latency is computed afterwards
 // from the log alone — recorded_at is one timestamp per transaction and the log is totally ordered —
 // so nothing is timed in the hot path (only each command's round trip, as its sender sees it):
-//  - join:   NodeJoined committed → the last of that node's M PodScheduled committed
+//  - join:   NodeJoined committed → the last of that node's M placements committed
 //  - leave:  NodeLeft committed   → the last of its pods' PodRemoved committed
 //  - delete: DaemonSetDeleted     → the last PodRemoved of that DaemonSet
 import { COMMANDS } from '@everynode/contracts';
@@ -120,7 +120,7 @@ interface Span {
 /** Join and leave latencies of `nodes`, from the log. */
 export async function nodeLatencies(stack: Stack, nodes: string[]): Promise<{ join: Span[]; leave: Span[] }> {
   const q = (sql: string) => stack.db.adminDataSource.query(sql, [nodes]) as Promise<Span[]>;
-  const scheduled = `SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
+  const scheduled = `SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.pod_events
                      WHERE type = 'PodScheduled' AND data->>'node' = ANY($1::text[]) GROUP BY 1`;
   const join = await q(`
     WITH j AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'NodeJoined' AND data->>'name' = ANY($1::text[])),

@@ -41,7 +41,7 @@ describe('audit over HTTP', () => {
   });
 
   it('shows the state at a past position and verifies the log', async () => {
-    const placed = (await bed.request('GET', '/audit/v1/events?type=PodScheduled')).json().items;
+    const placed = (await bed.request('GET', '/audit/v1/events?type=PodsScheduled')).json().items;
     const at = Math.max(...placed.map((e: { position: number }) => e.position));
     const then = (await bed.request('GET', `/audit/v1/state?at=${at}`)).json();
     expect(then.position).toBe(at);

@@ -3,7 +3,7 @@
 // share one cluster. Real services as separate processes, real Postgres and NATS.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, isKubeStatus } from '@everynode/contracts';
+import { COMMANDS, isKubeStatus, podEventsOf } from '@everynode/contracts';
 import type { DaemonSetStatus, NodeRecord, PodRecord, PodStatusChanged } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import { meta, Stack, waitFor } from '../support/stack';
@@ -36,7 +36,7 @@ describe('node agent: simulated kubelets run the assigned pods', () => {
   const cidrOf = async (node: string) => (await stack.send<NodeRecord>(COMMANDS.nodeGet, { name: node })).podCIDR;
   const status = () => stack.send<DaemonSetStatus>(COMMANDS.daemonSetStatus, { namespace: 'tkr-system', name: 'liberator' });
   const statusEvents = async () =>
-    (await store.readAll({ limit: 100_000 })).filter((e) => e.type === 'PodStatusChanged') as unknown as { data: PodStatusChanged; metadata: { actor: string } }[];
+    (await store.readAll({ limit: 100_000 })).flatMap(podEventsOf).filter((e) => e.type === 'PodStatusChanged') as unknown as { data: PodStatusChanged; metadata: { actor: string } }[];
   const metric = async (instance: string, series: string) => {
     const text = await (await fetch(`http://127.0.0.1:${stack.ports.get(instance)}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -70,7 +70,7 @@ describe('node agent: simulated kubelets run the assigned pods', () => {
     }
 
     // Pending first (PodScheduled), then one change: Running and Ready, reported by the pod's node.
-    const events = await store.readAll({ limit: 100_000 });
+    const events = (await store.readAll({ limit: 100_000 })).flatMap(podEventsOf);
     for (const p of running) {
       const own = events.filter((e) => (e.data as { pod?: string }).pod === p.name).map((e) => e.type);
       expect(own).toEqual(['PodScheduled', 'PodStatusChanged']);

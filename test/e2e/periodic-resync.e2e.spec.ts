@@ -28,7 +28,7 @@ describe('periodic resync, slice by slice', () => {
   afterAll(() => stack?.teardown());
 
   const placed = async () =>
-    (await stack.db.adminDataSource.query(`SELECT data->>'daemonSet' AS ds, data->>'node' AS node FROM event_log.events WHERE type = 'PodScheduled'`)) as {
+    (await stack.db.adminDataSource.query(`SELECT data->>'daemonSet' AS ds, data->>'node' AS node FROM event_log.pod_events WHERE type = 'PodScheduled'`)) as {
       ds: string;
       node: string;
     }[];

@@ -1,8 +1,10 @@
-// A generated pod name can be one a removed pod had: its stream lives on in the log, so the append fails.
-// Kubernetes retries generateName on AlreadyExists; the scheduler decides the chunk again with new names,
-// without failing the pass (which would requeue a full resync and nak the events that asked for it). Made
-// likely here with 2 random characters (729 names per DaemonSet) and nodes churned through 15 rounds.
+// A generated pod name is unique among live pods, as Kubernetes' generateName is; a name a removed pod had can
+// come again, on a new pod with a uid of its own (placements are batches: no stream per pod to collide on).
+// Made likely here with 2 random characters (729 names per DaemonSet) and nodes churned through 15 rounds:
+// every node gets its pod, no pass fails, and a pod's history shows each of its name's lifetimes.
 import { COMMANDS } from '@everynode/contracts';
+import { history } from '@everynode/audit';
+import { EventStore } from '@everynode/event-store';
 import type { PodRecord } from '@everynode/contracts';
 import { meta, Stack, waitFor } from '../support/stack';
 
@@ -33,21 +35,34 @@ describe('pod names: a name a removed pod had', () => {
   const placed = async () =>
     (await stack.send<{ items: PodRecord[] }>(COMMANDS.podList, { namespace: 'names' })).items.filter((p) => p.daemonSet === 'collide').length;
 
-  it('is given up for a new one: every node gets its pod, no pass fails', async () => {
+  it('can come again on a new pod: every node gets its pod, live names stay unique, no pass fails', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const nodes = Array.from({ length: PER_ROUND }, (_, i) => `names-${round}-${i}`);
       await Promise.all(nodes.map((name) => stack.send(COMMANDS.nodeJoin, { meta: meta(), name })));
       await waitFor(`round ${round}: a pod on each of ${PER_ROUND} nodes`, async () => (await placed()) === PER_ROUND, 20_000, 50);
+      const live = (await stack.send<{ items: PodRecord[] }>(COMMANDS.podList, { namespace: 'names' })).items;
+      expect(new Set(live.map((p) => p.name)).size).toBe(live.length);
       await Promise.all(nodes.map((name) => stack.send(COMMANDS.nodeLeave, { meta: meta(), name })));
       await waitFor(`round ${round}: the pods removed`, async () => (await placed()) === 0, 20_000, 50);
     }
 
-    const names: { pod: string }[] = await stack.db.adminDataSource.query(`SELECT data->>'pod' AS pod FROM event_log.events WHERE type = 'PodScheduled'`);
-    expect(names).toHaveLength(ROUNDS * PER_ROUND);
-    expect(new Set(names.map((n) => n.pod)).size).toBe(names.length);
-    expect(names.every((n) => /^collide-[a-z0-9]{2}$/.test(n.pod))).toBe(true);
-    // Collisions happened (150 of 729 names used) and cost a retry of the chunk, never a failed pass.
-    expect(await stack.metric('scheduler', 'everynode_scheduler_pod_name_collisions_total')).toBeGreaterThan(0);
+    const placements: { pod: string; uid: string }[] = await stack.db.adminDataSource.query(
+      `SELECT data->>'pod' AS pod, data->>'uid' AS uid FROM event_log.pod_events WHERE type = 'PodScheduled'`,
+    );
+    expect(placements).toHaveLength(ROUNDS * PER_ROUND);
+    expect(new Set(placements.map((n) => n.uid)).size).toBe(placements.length);
+    expect(placements.every((n) => /^collide-[a-z0-9]{2}$/.test(n.pod))).toBe(true);
+    // 150 draws of 729 names: some name came again (all distinct has a probability of ~1e-7).
+    const counts = new Map<string, number>();
+    for (const { pod } of placements) counts.set(pod, (counts.get(pod) ?? 0) + 1);
+    const [reused] = [...counts].find(([, n]) => n > 1)!;
     expect(await stack.metric('scheduler', 'everynode_events_naked_total')).toBe(0);
+
+    // The audit shows each lifetime of the name: placed, then removed, once per pod (uid) that had it.
+    const steps = await history(new EventStore(stack.db.adminDataSource), `pod/names/${reused}`);
+    const kinds = steps.map((s) => s.event.type).filter((t) => t !== 'PodStatusChanged');
+    expect(kinds.slice(0, 4)).toEqual(['PodScheduled', 'PodRemoved', 'PodScheduled', 'PodRemoved']);
+    const uids = steps.filter((s) => s.event.type === 'PodScheduled').map((s) => (s.event.data as { uid: string }).uid);
+    expect(new Set(uids).size).toBe(uids.length);
   }, 120_000);
 });

@@ -31,6 +31,6 @@ describe('the gateway hosts the gRPC API', () => {
     await call(clients.daemonSets, 'Apply', { manifestText: readFileSync(LIBERATOR, 'utf8') }, bed.adminToken);
     await waitFor('kubectl sees the pod', async () => /liberator-\w{5}/.test(await bed.ok(['get', 'pods', '-n', 'tkr-system'])));
     const events = await collect(clients.audit, 'StreamEvents', { fromPosition: 1, follow: false }, bed.adminToken).finished();
-    expect(events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['NodeJoined', 'DaemonSetCreated', 'PodScheduled']));
+    expect(events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['NodeJoined', 'DaemonSetCreated', 'PodsScheduled']));
   });
 });

@@ -23,6 +23,9 @@ describe('the everynode.v1 gRPC API', () => {
   let ca: string;
   /** Every event of the log once the DaemonSet's pods are placed. */
   let log: any[] = [];
+  /** The pods the streamed log placed (members of its PodsScheduled), with their event's position. */
+  const placements = (): { node: string; position: number }[] =>
+    log.filter((e) => e.type === 'PodsScheduled').flatMap((e) => JSON.parse(e.dataJson).pods.map((p: { node: string }) => ({ node: p.node, position: e.position })));
 
   beforeAll(async () => {
     stack = await Stack.create('grpc');
@@ -113,15 +116,15 @@ describe('the everynode.v1 gRPC API', () => {
     expect(kube.details?.causes?.map((c) => c.field)).toContain('spec.selector');
   });
 
-  it('streams the log from position 0: NodeJoined, DaemonSetCreated, PodScheduled in order', async () => {
+  it('streams the log from position 0: NodeJoined, DaemonSetCreated, PodsScheduled in order', async () => {
     const stream = collect(clients.audit, 'StreamEvents', { fromPosition: 0 }, VIEWER);
     log = await stream.finished();
     expect(log.map((e) => e.position)).toEqual(log.map((_, i) => i + 1));
     const first = (type: string) => log.findIndex((e) => e.type === type);
     expect(first('NodeJoined')).toBeGreaterThanOrEqual(0);
     expect(first('NodeJoined')).toBeLessThan(first('DaemonSetCreated'));
-    expect(first('DaemonSetCreated')).toBeLessThan(first('PodScheduled'));
-    expect(log.filter((e) => e.type === 'PodScheduled')).toHaveLength(2);
+    expect(first('DaemonSetCreated')).toBeLessThan(first('PodsScheduled'));
+    expect(placements()).toHaveLength(2);
     const created = log[first('DaemonSetCreated')];
     expect(created).toMatchObject({ actor: 'alice', request: 'grpc /everynode.v1.DaemonSets/Apply', stream: 'daemonset-tkr-system.liberator' });
     expect(JSON.parse(created.dataJson)).toMatchObject({ namespace: 'tkr-system', name: 'liberator', generation: 1 });
@@ -129,23 +132,23 @@ describe('the everynode.v1 gRPC API', () => {
 
   it('follows the log: a node joined over gRPC arrives, and so does its pod', async () => {
     const head = log[log.length - 1].position;
-    const follow = collect(clients.audit, 'StreamEvents', { fromPosition: head + 1, follow: true, types: ['NodeJoined', 'PodScheduled'] }, VIEWER);
+    const follow = collect(clients.audit, 'StreamEvents', { fromPosition: head + 1, follow: true, types: ['NodeJoined', 'PodsScheduled'] }, VIEWER);
     const joined = await call(clients.nodes, 'Join', { name: 'k8s-node03', labels: { zone: 'b' } }, ADMIN);
     expect(joined).toMatchObject({ name: 'k8s-node03', labels: { zone: 'b' } });
     const events = await follow.until('NodeJoined and PodScheduled of k8s-node03', (items) => items.length >= 2);
     follow.cancel();
-    expect(events.map((e) => e.type)).toEqual(['NodeJoined', 'PodScheduled']);
+    expect(events.map((e) => e.type)).toEqual(['NodeJoined', 'PodsScheduled']);
     expect(events[1].summary).toMatch(/^pod tkr-system\/liberator-\w{5} placed on k8s-node03$/);
   });
 
-  it('resumes a watch from a resourceVersion: every change after it, each at its own position', async () => {
+  it('resumes a watch from a resourceVersion: every change after it, each at the position of its event', async () => {
     const created = log.find((e) => e.type === 'DaemonSetCreated');
     const watch = collect(clients.pods, 'Watch', { namespace: 'tkr-system', resourceVersion: String(created.position) }, VIEWER);
     const events = await watch.until('three ADDED pods', (items) => items.filter((e) => e.type === 'ADDED').length === 3);
     watch.cancel();
-    expect(events.map((e) => e.object.node)).toEqual([...log.filter((e) => e.type === 'PodScheduled').map((e) => JSON.parse(e.dataJson).node), 'k8s-node03']);
-    const scheduled = log.filter((e) => e.type === 'PodScheduled').map((e) => String(e.position));
-    expect(events.slice(0, 2).map((e) => e.resourceVersion)).toEqual(scheduled);
+    expect(events.map((e) => e.object.node)).toEqual([...placements().map((p) => p.node), 'k8s-node03']);
+    // Pods placed by one event (a batch) share its position, as objects written in one etcd transaction share a revision.
+    expect(events.slice(0, 2).map((e) => e.resourceVersion)).toEqual(placements().map((p) => String(p.position)));
     expect(events.some((e) => e.type === 'BOOKMARK')).toBe(false);
   });
 

@@ -85,7 +85,7 @@ describe('node, viewer and admin tokens over HTTPS', () => {
     expect(reported.json().status).toMatchObject({ phase: 'Running', podIP: '10.244.1.7' });
     // Recorded in the log with the token's user as the actor.
     const [event] = await bed.stack.db.adminDataSource.query(
-      `SELECT data, metadata->>'actor' AS actor, metadata->>'request' AS request FROM event_log.events WHERE type = 'PodStatusChanged'`,
+      `SELECT data, metadata->>'actor' AS actor, metadata->>'request' AS request FROM event_log.pod_events WHERE type = 'PodStatusChanged'`,
     );
     expect(event).toMatchObject({
       data: { pod: pods['k8s-node01'], node: 'k8s-node01', phase: 'Running', ready: true },

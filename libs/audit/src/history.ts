@@ -1,7 +1,7 @@
 // One object's timeline, each step with its chain of causes back to the request or node event that started it:
 // "removed: node k8s-node02 left (event 1234) ← DELETE /api/v1/nodes/k8s-node02 by admin".
 import type { RecordedEvent } from '@everynode/contracts';
-import { daemonSetStream, nodeStream, podStream } from '@everynode/contracts';
+import { daemonSetStream, nodeStream, podEventsOf, podStream } from '@everynode/contracts';
 import type { EventStore } from '@everynode/event-store';
 
 export interface Cause {
@@ -50,6 +50,9 @@ export function describeEvent(e: RecordedEvent): string {
       return `pod ${d.namespace}/${d.pod} removed from ${d.node} (${d.reason})`;
     case 'PodOrphaned':
       return `pod ${d.namespace}/${d.pod} orphaned`;
+    case 'PodsScheduled':
+    case 'PodStatusesChanged':
+      return describeBatch(e);
     case 'NamespaceCreated':
       return `namespace ${d.name} created`;
     case 'NamespaceDeleted':
@@ -57,6 +60,15 @@ export function describeEvent(e: RecordedEvent): string {
     default:
       return e.type;
   }
+}
+
+/** A batch as its one member, or as a count and its first members. */
+function describeBatch(e: RecordedEvent): string {
+  const members = podEventsOf(e);
+  if (members.length === 1) return describeEvent(members[0]);
+  const shown = members.slice(0, 3).map((m) => describeEvent(m).replace(/^pod /, ''));
+  const what = e.type === 'PodsScheduled' ? 'pods placed' : 'pod status changes';
+  return `${members.length} ${what}: ${shown.join('; ')}${members.length > 3 ? '; …' : ''}`;
 }
 
 /** Follows causation ids until they leave the log (a request) or loop; at most `depth` steps. */
@@ -81,7 +93,8 @@ export async function causeChain(store: EventStore, event: RecordedEvent, depth 
 }
 
 export async function history(store: EventStore, ref: string): Promise<HistoryStep[]> {
-  const events = await store.readStream(streamOf(ref));
+  const stream = streamOf(ref);
+  const events = await (stream.startsWith('pod-') ? store.readPodStream(stream) : store.readStream(stream));
   const steps: HistoryStep[] = [];
   for (const event of events) steps.push({ event, summary: describeEvent(event), causes: await causeChain(store, event) });
   return steps;

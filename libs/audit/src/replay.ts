@@ -24,7 +24,7 @@ export class ProjectionRebuild {
    * template of each owned pod). They are counted, not folded, and the replay does not even read their
    * content (libs/audit/test/replay.spec.ts checks that folding them changes no placement).
    */
-  static readonly UNUSED_TYPES: readonly string[] = ['PodStatusChanged'];
+  static readonly UNUSED_TYPES: readonly string[] = ['PodStatusChanged', 'PodStatusesChanged'];
   private static readonly unused = new Set(ProjectionRebuild.UNUSED_TYPES);
 
   position = 0;

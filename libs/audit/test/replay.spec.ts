@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@everynode/contracts';
-import { podStream } from '@everynode/contracts';
+import { podEventsOf, podStream } from '@everynode/contracts';
 import { diffProjections, ProjectionRebuild, sameJson } from '@everynode/audit';
 import { canonicalJson } from '@everynode/event-store';
 import { emptyCluster, evolve } from '@everynode/reconciler';
@@ -12,8 +12,9 @@ import { clusterHistory } from '../../../bench/lib/cluster-history';
 
 function history(): RecordedEvent[] {
   const events = [...clusterHistory({ events: 4000, nodes: 12, daemonSets: 3, churnWindow: 5 })].flat();
-  // Pods orphaned (cascade=orphan) and failed ones, which the synthetic history does not have.
-  const scheduled = events.filter((e) => e.type === 'PodScheduled').slice(-6);
+  // Pods orphaned (cascade=orphan) and failed ones, which the synthetic history does not have; their status
+  // as a pod's own PodStatusChanged (a log from before the batches), beside the history's PodStatusesChanged.
+  const scheduled = events.flatMap(podEventsOf).filter((e) => e.type === 'PodScheduled').slice(-6);
   let position = events.length;
   const recordedAt = events[events.length - 1].recordedAt;
   const add = (type: string, data: Record<string, unknown>) => {

@@ -1,5 +1,6 @@
 import type { Client, ClientConfig, PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { podEventsOf } from '@everynode/contracts';
 import type { NewEvent, RecordedEvent, SerializedEvent } from '@everynode/contracts';
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type AppendPlan, type LogHead, type LogState, type PreparedAppend } from './append-plan';
 import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, toRecordedEvent, toSerializedEvents, type EventRow, type EventTextRow } from './rows';
@@ -165,6 +166,19 @@ export class EventStore {
       [stream, opts.fromVersion ?? 1],
     );
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * A pod's events in log order (`pod-<ns>.<name>`), batches taken apart: its own rows and its members of
+   * PodsScheduled and PodStatusesChanged (found through the event_log.pod_events view, a scan: for audits).
+   */
+  async readPodStream(stream: string): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM event_log.events
+       WHERE position IN (SELECT position FROM event_log.pod_events WHERE stream = $1) ORDER BY position`,
+      [stream],
+    );
+    return rows.map(toRecordedEvent).flatMap(podEventsOf).filter((e) => e.stream === stream);
   }
 
   /** The stream's current version; 0 when it does not exist. */

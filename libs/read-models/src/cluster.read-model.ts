@@ -2,6 +2,7 @@
 // status the pure core computes), pods. The API gateway serves reads and watches from it; the audit
 // CLI folds it up to any position. Every change it reports carries the log position it happened at,
 // which is the resourceVersion clients see.
+import { isPodBatch, podEventsOf } from '@everynode/contracts';
 import type { DaemonSet, DaemonSetStatus, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { ClusterState, computeStatus, emptyCluster, evolve } from '@everynode/reconciler';
 import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet } from './daemonset.read-model';
@@ -38,6 +39,7 @@ export class ClusterReadModel {
     if (event.position <= this.position) return [];
     this.position = event.position;
     if (event.data === null || typeof event.data !== 'object') return []; // not the services' (see evolve)
+    if (isPodBatch(event)) return podEventsOf(event).flatMap((member) => this.applyPodEvent(member));
     this.cluster = evolve(this.cluster, event);
     const at = event.position;
     const d = event.data as { name?: string; namespace?: string; pod?: string };
@@ -64,14 +66,22 @@ export class ClusterReadModel {
       else this.statuses.delete(key);
       return [{ resource: 'daemonsets', key, type: changeType(before.record, after.record), position: at }];
     }
-    if (stream.startsWith('pod-')) {
-      const change = evolvePods(this.pods, event);
-      if (!change) return [];
-      const owner = this.cluster.pods.get(change.key)?.daemonSet ?? ownerKey(event);
-      if (owner) this.dirty.add(owner);
-      return [{ resource: 'pods', key: change.key, type: change.type, position: at }];
-    }
+    if (stream.startsWith('pod-')) return this.podChange(event);
     return [];
+  }
+
+  /** A member of a batch (its position already taken by the batch). */
+  private applyPodEvent(event: RecordedEvent): Change[] {
+    this.cluster = evolve(this.cluster, event);
+    return this.podChange(event);
+  }
+
+  private podChange(event: RecordedEvent): Change[] {
+    const change = evolvePods(this.pods, event);
+    if (!change) return [];
+    const owner = this.cluster.pods.get(change.key)?.daemonSet ?? ownerKey(event);
+    if (owner) this.dirty.add(owner);
+    return [{ resource: 'pods', key: change.key, type: change.type, position: event.position }];
   }
 
   /** Recomputes the status of DaemonSets whose inputs changed; reports those whose status did change. */

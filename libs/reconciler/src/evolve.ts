@@ -14,6 +14,7 @@ import type {
   PodStatusChanged,
   RecordedEvent,
 } from '@everynode/contracts';
+import { isPodBatch, podEventsOf } from '@everynode/contracts';
 import { BACKOFF_MAX_MS } from './availability';
 import { indexAdded, indexRemoved, indexReplaced } from './pod-index';
 import { ClusterState, DaemonSetView, objectKey, slotKey } from './state';
@@ -26,6 +27,10 @@ export function emptyCluster(): ClusterState {
 export function evolve(state: ClusterState, event: RecordedEvent): ClusterState {
   // The services never append such an event; one written into the log by hand must not wedge every fold.
   if (event.data === null || typeof event.data !== 'object') return state;
+  if (isPodBatch(event)) {
+    for (const member of podEventsOf(event)) evolve(state, member);
+    return state;
+  }
   switch (event.type) {
     case 'NodeJoined': {
       const d = event.data as NodeJoined;

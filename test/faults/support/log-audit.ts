@@ -2,6 +2,7 @@
 // the hash chain verifies, the cluster folded from it keeps the invariants, no (DaemonSet, node) ever had two
 // live pods, and every projection equals its rebuild from the log (nothing half-written).
 import type { DataSource } from 'typeorm';
+import { podEventsOf } from '@everynode/contracts';
 import type { PodOrphaned, PodRemoved, PodScheduled, RecordedEvent } from '@everynode/contracts';
 import { ChainVerifier, checkInvariants, diffProjections, formatDiff, ProjectionRebuild, readLiveProjections } from '@everynode/audit';
 import type { Violation } from '@everynode/audit';
@@ -120,6 +121,11 @@ export class LogAuditor {
     this.chain.add(e);
     this.rebuild.add(e);
     this.model.apply(e);
+    for (const m of podEventsOf(e)) this.trackPlacement(m);
+  }
+
+  /** A pod event (a batch's member): every slot holds at most one live pod. */
+  private trackPlacement(e: RecordedEvent): void {
     if (e.type === 'PodScheduled') {
       this.podsScheduled++;
       const d = e.data as PodScheduled;

@@ -11,7 +11,7 @@ import type {
   PodTemplateSpec,
   RecordedEvent,
 } from '@everynode/contracts';
-import { serviceUnavailable } from '@everynode/contracts';
+import { podEventsOf, serviceUnavailable } from '@everynode/contracts';
 import { EventStore, type Tail } from '@everynode/event-store';
 import { type Change, ClusterReadModel, podKey, type StoredPod } from '@everynode/read-models';
 import { GATEWAY_CONFIG } from '../config/tokens';
@@ -241,7 +241,7 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     const entries: ChangeEntry[] = [];
     for (const event of events) {
       const last = REMOVALS.has(event.type) ? this.lastState(event) : undefined;
-      this.remember(event);
+      for (const member of podEventsOf(event)) this.remember(member); // a batch's pods each have an owner
       for (const change of this.model.apply(event)) {
         if (change.resource === 'pods') {
           if (change.type === 'ADDED') this.podKeys.add(change.key);

@@ -3,6 +3,7 @@
 // is acked right away — a crash loses nothing, the resync after the restart converges.
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { podEventsOf } from '@everynode/contracts';
 import type { PodOrphaned, PodRemoved, PodScheduled, RecordedEvent } from '@everynode/contracts';
 import { PodRuntime } from './pod-runtime';
 
@@ -10,9 +11,9 @@ import { PodRuntime } from './pod-runtime';
 export class PodAssignmentsHandler {
   constructor(private readonly runtime: PodRuntime) {}
 
-  @EventPattern<string[]>(['PodScheduled', 'PodRemoved', 'PodOrphaned'], { batch: true })
+  @EventPattern<string[]>(['PodsScheduled', 'PodScheduled', 'PodRemoved', 'PodOrphaned'], { batch: true })
   onPodEvents(@Payload() events: RecordedEvent[]): void {
-    for (const e of events) {
+    for (const e of events.flatMap(podEventsOf)) {
       if (e.type === 'PodScheduled') {
         const d = e.data as PodScheduled;
         this.runtime.assign(

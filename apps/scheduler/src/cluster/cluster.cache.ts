@@ -3,7 +3,7 @@
 // "read after my last position", so a scheduler that was down, or that lost a race with another replica,
 // converges by reading on.
 import { Injectable, Logger } from '@nestjs/common';
-import { badRequest } from '@everynode/contracts';
+import { badRequest, podEventsOf } from '@everynode/contracts';
 import type { DaemonSetDeleted, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import type { LogHead } from '@everynode/event-store';
@@ -21,6 +21,7 @@ export interface Cause {
 
 const INTERNED = ['namespace', 'node', 'daemonSet', 'templateHash', 'phase', 'daemonSetUid'];
 const MAX_INTERNED = 100_000;
+const MAX_OWN_RANGES = 64;
 
 const causeOf = (e: RecordedEvent): Cause => ({ eventId: e.eventId, position: e.position, correlationId: e.metadata.correlationId });
 
@@ -52,6 +53,8 @@ export class ClusterCache {
   /** Nodes and DaemonSets whose events were folded since the reconcile loop last took them (takeSeen). */
   private seenNodes = new Set<string>();
   private seenDaemonSets = new Set<string>();
+  /** Position ranges of this process's latest appends (see ownAppendsAfter). */
+  private readonly own: [number, number][] = [];
   /** Pods of DaemonSets deleted with propagationPolicy Orphan whose PodOrphaned is not in the log yet. */
   readonly pendingOrphans = new Set<string>();
 
@@ -96,39 +99,61 @@ export class ClusterCache {
   async foldAppended(events: RecordedEvent[]): Promise<void> {
     if (!events.length) return;
     const sorted = [...events].sort((a, b) => a.position - b.position);
+    this.own.push([sorted[0].position, sorted[sorted.length - 1].position]);
+    if (this.own.length > MAX_OWN_RANGES) this.own.shift();
     await this.catchUp(sorted[0].position - 1);
     for (const event of sorted) if (event.position === this.position + 1) this.fold(event);
   }
 
+  /**
+   * Position ranges of this process's appends after `position` (one transaction: consecutive positions): what
+   * podViewCheckSql lets pass. Only the latest are kept; a view older than them fails its check and decides again.
+   */
+  ownAppendsAfter(position: number): [number, number][] {
+    return this.own.filter(([, last]) => last > position);
+  }
+
   fold(event: RecordedEvent): void {
     if (event.position <= this.position) return; // seen already
-    const d = event.data as { name?: string; namespace?: string; pod?: string };
+    const d = event.data as { name?: string; namespace?: string };
     this.lastFolded = { position: event.position, hash: event.hash, recordedAt: event.recordedAt };
     if (event.data === null || typeof event.data !== 'object') return void this.model.apply(event); // moves the position only
-    if (event.stream.startsWith('pod-')) this.intern(event.data as Record<string, unknown>);
     if (event.type === 'DaemonSetDeleted' && (event.data as DaemonSetDeleted).propagationPolicy === 'Orphan') {
       const key = `${d.namespace}/${d.name}`;
       for (const pod of this.state.pods.values()) if (pod.daemonSet === key) this.pendingOrphans.add(pod.key);
     }
-    if (event.type === 'PodScheduled') this.podKeys.add(`${d.namespace}/${d.pod}`);
-    else if (event.type === 'PodRemoved') this.podKeys.remove(`${d.namespace}/${d.pod}`);
-    this.model.apply(event);
     if (event.stream.startsWith('node-')) {
+      this.model.apply(event);
       this.causes.set(`node:${d.name}`, causeOf(event));
       this.seenNodes.add(d.name!);
     } else if (event.stream.startsWith('daemonset-')) {
+      this.model.apply(event);
       this.causes.set(`ds:${d.namespace}/${d.name}`, causeOf(event));
       this.seenDaemonSets.add(`${d.namespace}/${d.name}`);
-    }
-    else if (event.stream.startsWith('pod-')) {
-      const key = `${d.namespace}/${d.pod}`;
-      if (event.type === 'PodOrphaned' || event.type === 'PodRemoved') this.pendingOrphans.delete(key);
-      // A pod's own event is the cause only of removing it as Failed (its terminal status); a Duplicate
-      // names the node's or DaemonSet's latest event. Keeping one per pod of 150,000 cost 45 MiB.
-      const phase = (event.data as { phase?: string }).phase;
-      if (event.type === 'PodStatusChanged' && (phase === 'Failed' || phase === 'Succeeded')) this.causes.set(`pod:${key}`, causeOf(event));
-      else if (event.type !== 'PodOrphaned') this.causes.delete(`pod:${key}`);
-    }
+    } else if (event.stream.startsWith('pod')) {
+      // A pod's event or a batch of them (podbatch-…): the model takes the batch apart itself.
+      const members = podEventsOf(event);
+      for (const member of members) this.beforePodEvent(member);
+      this.model.apply(event);
+      for (const member of members) this.afterPodEvent(member);
+    } else this.model.apply(event);
+  }
+
+  private beforePodEvent(event: RecordedEvent): void {
+    const d = event.data as { namespace: string; pod: string };
+    this.intern(event.data as Record<string, unknown>);
+    if (event.type === 'PodScheduled') this.podKeys.add(`${d.namespace}/${d.pod}`);
+    else if (event.type === 'PodRemoved') this.podKeys.remove(`${d.namespace}/${d.pod}`);
+  }
+
+  private afterPodEvent(event: RecordedEvent): void {
+    const d = event.data as { namespace: string; pod: string; phase?: string };
+    const key = `${d.namespace}/${d.pod}`;
+    if (event.type === 'PodOrphaned' || event.type === 'PodRemoved') this.pendingOrphans.delete(key);
+    // A pod's own event is the cause only of removing it as Failed (its terminal status); a Duplicate
+    // names the node's or DaemonSet's latest event. Keeping one per pod of 150,000 cost 45 MiB.
+    if (event.type === 'PodStatusChanged' && (d.phase === 'Failed' || d.phase === 'Succeeded')) this.causes.set(`pod:${key}`, causeOf(event));
+    else if (event.type !== 'PodOrphaned') this.causes.delete(`pod:${key}`);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { DeletePodCommand, PodRecord, PodRemoved } from '@everynode/contrac
 import { EventStore, newEventId } from '@everynode/event-store';
 import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
 import { ClusterCache } from '../cluster/cluster.cache';
+import { podViewCheckSql } from '../cluster/pod-view-check';
 import { ReconcileLoop } from '../reconcile/reconcile.loop';
 
 @Controller()
@@ -27,9 +28,9 @@ export class DeletePodHandler {
     let owner: string | null = null;
     await transactionWithRetry(this.dataSource, async (manager) => {
       await this.cache.catchUp();
+      const basis = this.cache.position;
       const pod = this.cache.state.pods.get(key);
-      const extras = this.cache.pods.get(key);
-      if (!pod || !extras) throw notFound('pods', cmd.name);
+      if (!pod) throw notFound('pods', cmd.name);
       removed = this.cache.podRecord(key)!;
       owner = pod.daemonSet;
       const data: PodRemoved = {
@@ -40,8 +41,10 @@ export class DeletePodHandler {
         reason: 'Deleted',
       };
       const metadata = { causationId: cmd.meta.requestId, correlationId: cmd.meta.requestId, actor: cmd.meta.actor, request: cmd.meta.request };
-      await this.store.appendToStream(podStream(cmd.namespace, cmd.name), extras.version, [{ eventId: newEventId(), type: 'PodRemoved', data, metadata }], {
+      // Removed from the view it was found in, or decided again (podViewCheckSql: a retryable conflict).
+      await this.store.appendToStream(podStream(cmd.namespace, cmd.name), 'any', [{ eventId: newEventId(), type: 'PodRemoved', data, metadata }], {
         manager,
+        checks: [podViewCheckSql(basis, this.cache.ownAppendsAfter(basis))],
       });
     });
     if (owner) void this.loop.enqueue({ daemonSets: [owner] }).catch(() => undefined);

@@ -3,13 +3,14 @@
 // placements. Reports that arrive while a write is in flight are appended together, in ONE transaction,
 // by the next write: the lock is taken once per group, not once per report.
 import { Injectable } from '@nestjs/common';
-import { podStream } from '@everynode/contracts';
-import type { PodStatusChanged, ReportPodStatusCommand } from '@everynode/contracts';
+import { MAX_BATCH_MEMBERS, podBatchStream } from '@everynode/contracts';
+import type { PodStatusChanged, PodStatusesChanged, ReportPodStatusCommand } from '@everynode/contracts';
 import { AppendRequest, EventStore, newEventId } from '@everynode/event-store';
 import { retryOnConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
+import { podViewCheckSql } from '../cluster/pod-view-check';
 
 export interface ReportResult {
   recorded: number;
@@ -35,7 +36,6 @@ interface Known {
   ready: boolean;
   podIP?: string;
   restarts: number;
-  version: number;
 }
 
 @Injectable()
@@ -83,12 +83,15 @@ export class PodStatusWriter {
     // is then held only for the queries); a conflict means someone wrote after that view: decide again.
     await retryOnConflict(async () => {
       await this.cache.catchUp();
+      const basis = this.cache.position;
       const requests: AppendRequest[] = [];
       results = this.decide(cmds, requests);
       await this.sequencer.run(
         (head) => ({ prepared: this.store.prepareAhead(requests, head) }),
         async ({ prepared }) => {
-          const appended = await this.store.appendMany(requests, { prepared });
+          // Built at its turn: the appends of this process committed since the view are known by then.
+          const check = podViewCheckSql(basis, this.cache.ownAppendsAfter(basis));
+          const appended = await this.store.appendMany(requests, { prepared, checks: [check] });
           await this.cache.foldAppended(appended.flatMap((r) => r.events));
         },
       );
@@ -96,12 +99,13 @@ export class PodStatusWriter {
     return results;
   }
 
-  /** The events the reports call for (changes only), in `requests`; each command's answer. */
+  /** The events the reports call for (changes only: a batch per command), in `requests`; each command's answer. */
   private decide(cmds: ReportPodStatusCommand[], requests: AppendRequest[]): Written[] {
     const known = new Map<string, Known>();
     return cmds.map((cmd) => {
       const result: ReportResult = { recorded: 0, unchanged: 0, unknown: [] };
       const slots = new Set<string>();
+      const changes: PodStatusChanged[] = [];
       for (const r of cmd.reports) {
         const key = `${r.namespace}/${r.pod}`;
         const pod = this.cache.state.pods.get(key);
@@ -116,7 +120,7 @@ export class PodStatusWriter {
           continue;
         }
         // Keys in sorted order: the hash chain's canonical JSON takes them as they are.
-        const data: PodStatusChanged = {
+        changes.push({
           namespace: r.namespace,
           node: r.node,
           phase: r.phase,
@@ -125,26 +129,19 @@ export class PodStatusWriter {
           ready: r.ready,
           ...(r.reason ? { reason: r.reason } : {}),
           restarts: r.restarts,
-        };
-        const { meta } = cmd;
-        requests.push({
-          stream: podStream(r.namespace, r.pod),
-          expectedVersion: before.version,
-          events: [
-            {
-              eventId: newEventId(),
-              type: 'PodStatusChanged',
-              data,
-              metadata: { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request },
-            },
-          ],
         });
-        known.set(key, { phase: r.phase, ready: r.ready, podIP: r.podIP, restarts: r.restarts, version: before.version + 1 });
+        known.set(key, { phase: r.phase, ready: r.ready, podIP: r.podIP, restarts: r.restarts });
         result.recorded++;
         if (pod.daemonSet) slots.add(slotKey(pod.daemonSet, pod.node));
+      }
+      const { meta } = cmd;
+      const metadata = { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request };
+      for (let i = 0; i < changes.length; i += MAX_BATCH_MEMBERS) {
+        const data: PodStatusesChanged = { statuses: changes.slice(i, i + MAX_BATCH_MEMBERS) };
+        const eventId = newEventId();
+        requests.push({ stream: podBatchStream(eventId), expectedVersion: 'no_stream', events: [{ eventId, type: 'PodStatusesChanged', data, metadata }] });
       }
       return { result, slots };
     });
   }
 }
-

@@ -3,14 +3,20 @@
 // hashes them as they are, without a sorted copy (150,000 placements make that garbage matter).
 import { randomUUID } from 'node:crypto';
 import { newEventId } from '@everynode/event-store';
-import { podName, podStream, PodOrphaned, PodRemoved, PodScheduled } from '@everynode/contracts';
+import { MAX_BATCH_MEMBERS, podBatchStream, podName, podStream, PodOrphaned, PodRemoved, PodScheduled, PodsScheduled } from '@everynode/contracts';
 import type { EventMetadata, NewEvent } from '@everynode/contracts';
 import type { AppendRequest } from '@everynode/event-store';
 import type { Action } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 
-/** A decision is the append that records it: one pod stream, one event. */
+/** A decision is the append that records it: a pod stream's one event, or a batch of placements. */
 export type Decision = AppendRequest;
+
+/** A placement decided, before it is batched with others of the same cause. */
+export interface Placement {
+  data: PodScheduled;
+  metadata: EventMetadata;
+}
 
 const ACTOR = 'service:scheduler';
 
@@ -30,18 +36,17 @@ const splitKey = (key: string) => {
 };
 
 /**
- * `taken`: names given in this pass. A name can also have been used by a pod removed long ago (its stream
- * lives on in the log): the append then fails and the commit retries with new names, as Kubernetes retries
- * generateName on AlreadyExists.
+ * A new pod for a create action. Its name is unique among live pods (`taken`: names given in this pass), as
+ * Kubernetes' generateName is: a removed pod's name can come again, on a pod with a uid of its own.
  */
-export function decisionFor(cache: ClusterCache, action: Action, taken: Set<string>, suffixLength?: number): Decision {
-  if (action.kind === 'create') {
-    const ds = cache.state.daemonSets.get(action.daemonSet)!;
-    let name: string;
-    do name = podName(ds.name, Math.random, suffixLength);
-    while (taken.has(`${ds.namespace}/${name}`) || cache.state.pods.has(`${ds.namespace}/${name}`));
-    taken.add(`${ds.namespace}/${name}`);
-    const data: PodScheduled = {
+export function placementFor(cache: ClusterCache, action: Extract<Action, { kind: 'create' }>, taken: Set<string>, suffixLength?: number): Placement {
+  const ds = cache.state.daemonSets.get(action.daemonSet)!;
+  let name: string;
+  do name = podName(ds.name, Math.random, suffixLength);
+  while (taken.has(`${ds.namespace}/${name}`) || cache.state.pods.has(`${ds.namespace}/${name}`));
+  taken.add(`${ds.namespace}/${name}`);
+  return {
+    data: {
       daemonSet: ds.name,
       daemonSetUid: ds.uid,
       generation: action.generation,
@@ -50,15 +55,39 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
       pod: name,
       templateHash: action.templateHash,
       uid: randomUUID(),
-    };
-    const event: NewEvent = {
-      eventId: newEventId(),
-      type: 'PodScheduled',
-      data,
-      metadata: metadata(cache, [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
-    };
-    return { stream: podStream(ds.namespace, name), expectedVersion: 'no_stream', events: [event] };
+    },
+    metadata: metadata(cache, [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
+  };
+}
+
+/**
+ * Placements of one cause and reason (a node's join, a DaemonSet's apply) as PodsScheduled events of at most
+ * MAX_BATCH_MEMBERS pods, each its own stream: a converge's 150,000 pods are ~300 events, a join's 30 pods one.
+ */
+export function placementBatches(placements: Placement[]): Decision[] {
+  const byCause = new Map<string, Placement[]>();
+  for (const p of placements) {
+    const key = `${p.metadata.causationId}|${p.metadata.reason}`;
+    const group = byCause.get(key);
+    if (group) group.push(p);
+    else byCause.set(key, [p]);
   }
+  const decisions: Decision[] = [];
+  for (const group of byCause.values()) {
+    for (let i = 0; i < group.length; i += MAX_BATCH_MEMBERS) {
+      const data: PodsScheduled = { pods: group.slice(i, i + MAX_BATCH_MEMBERS).map((p) => p.data) };
+      const eventId = newEventId();
+      decisions.push({ stream: podBatchStream(eventId), expectedVersion: 'no_stream', events: [{ eventId, type: 'PodsScheduled', data, metadata: group[i].metadata }] });
+    }
+  }
+  return decisions;
+}
+
+/**
+ * A removal. Pods have no stream version to expect any more (their placements are batches): what keeps two
+ * writers from removing one pod twice is the pod view check every scheduler append carries (podViewCheckSql).
+ */
+export function removalFor(cache: ClusterCache, action: Extract<Action, { kind: 'delete' }>): Decision {
   const { namespace, name } = splitKey(action.pod);
   const causeKeys: Record<string, string[]> = {
     NodeLeft: [`node:${action.node}`],
@@ -76,7 +105,7 @@ export function decisionFor(cache: ClusterCache, action: Action, taken: Set<stri
   };
   return {
     stream: podStream(namespace, name),
-    expectedVersion: cache.pods.get(action.pod)?.version ?? 'stream_exists',
+    expectedVersion: 'any',
     events: [
       {
         eventId: newEventId(),
@@ -95,7 +124,7 @@ export function orphanDecision(cache: ClusterCache, podKey: string, formerDaemon
   const data: PodOrphaned = { daemonSet: splitKey(formerDaemonSet).name, namespace, node: pod.node, pod: name };
   return {
     stream: podStream(namespace, name),
-    expectedVersion: cache.pods.get(podKey)?.version ?? 'stream_exists',
+    expectedVersion: 'any',
     events: [{ eventId: newEventId(), type: 'PodOrphaned', data, metadata: metadata(cache, [`ds:${formerDaemonSet}`], 'Orphaned') }],
   };
 }

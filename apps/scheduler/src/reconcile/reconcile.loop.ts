@@ -3,7 +3,7 @@
 // in batches — one transaction per batch, never one round trip per pod. Conflicts mean "someone else wrote
 // first": read on and decide again. A full resync runs at start and periodically, so nothing can drift.
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventStore, WrongExpectedVersionError } from '@everynode/event-store';
+import { EventStore } from '@everynode/event-store';
 import type { AppendRequest, AppendResult, LogHead, PreparedAppend } from '@everynode/event-store';
 import { isRetryableConflict, MetricsRegistry, Readiness, SERVICE_CONFIG } from '@everynode/platform';
 import type { ServiceConfig } from '@everynode/platform';
@@ -11,25 +11,12 @@ import { everything, reconcile, slotKey } from '@everynode/reconciler';
 import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
-import { Decision, decisionFor, orphanDecision } from './decisions';
+import { podViewCheckSql } from '../cluster/pod-view-check';
+import { Decision, orphanDecision, Placement, placementBatches, placementFor, removalFor } from './decisions';
 
 /** Decisions per transaction: large enough to amortise round trips, small enough that other writers (node joins, status reports) get the log lock every ~100 ms. */
 const BATCH = 2000;
 const MAX_PASSES = 20;
-/** Tries of a chunk whose generated pod names keep hitting names of removed pods (rare at 5 characters: 10,000 removed pods of a DaemonSet take 1 name in 1,400). */
-const NAME_ATTEMPTS = 10;
-/** The events that place or remove pods: decisions must be made on a view that holds all of them. */
-const PLACEMENT_EVENTS = ['PodScheduled', 'PodRemoved', 'PodOrphaned'];
-
-/**
- * Fails the transaction (serialization_failure, a retryable conflict) when another writer placed or removed
- * pods after the view the decisions were made on: read on, decide again. Literal values, so PostgreSQL plans
- * it for them: a few probes of the (type, position) index, however far the log has grown.
- */
-const staleViewCheckSql = (basis: number) =>
-  `SELECT event_log.fail('40001', 'pods were placed or removed at position ' || position || ', after the view at ${basis}')
-   FROM event_log.events WHERE type = ANY('{${PLACEMENT_EVENTS.join(',')}}'::text[]) AND position > ${basis} LIMIT 1`;
-
 /** The slots (and departed nodes, for pods without an owner) a round acted on: what the next round re-checks. */
 function followUp(actions: Action[]): ReconcileScope {
   const slots = new Set<string>();
@@ -75,7 +62,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   private readonly actionsTotal;
   private readonly conflictsTotal;
-  private readonly nameCollisionsTotal;
   private readonly resyncSlicesTotal;
   private readonly passSeconds;
 
@@ -89,7 +75,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.actionsTotal = metrics.counter('scheduler_actions_total', 'Pods placed and removed, by kind and reason.');
     this.conflictsTotal = metrics.counter('scheduler_conflicts_total', 'Decisions retried because another writer got there first.');
-    this.nameCollisionsTotal = metrics.counter('scheduler_pod_name_collisions_total', 'Chunks decided again because a generated pod name was taken by a removed pod.');
     this.resyncSlicesTotal = metrics.counter('scheduler_resync_slices_total', 'Passes that took a slice of the periodic resync.');
     this.passSeconds = metrics.gauge('scheduler_last_pass_seconds', 'Duration of the last reconcile pass.');
     metrics.gaugeFn('scheduler_log_position', 'Log position the scheduler has folded.', () => this.cache.position);
@@ -229,10 +214,18 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       if (!todo.length) break;
       const taken = new Set<string>();
       // The view may have moved on by the time a chunk is built (handlers fold too): what vanished is skipped.
-      const decide = (item: (typeof todo)[number]): Decision | null => {
-        if (item.kind === 'orphan') return this.cache.state.pods.has(item.pod) ? orphanDecision(this.cache, item.pod, this.formerOwner(item.pod)) : null;
-        if (item.kind === 'create' && !this.cache.state.daemonSets.has(item.daemonSet)) return null;
-        return decisionFor(this.cache, item, taken, this.config.podNameRandomLength);
+      // Placements of one cause go in batches (PodsScheduled); removals and orphans are a pod's own events.
+      const decide = (items: (typeof todo)[number][]): Decision[] => {
+        const placements: Placement[] = [];
+        const decisions: Decision[] = [];
+        for (const item of items) {
+          if (item.kind === 'orphan') {
+            if (this.cache.state.pods.has(item.pod)) decisions.push(orphanDecision(this.cache, item.pod, this.formerOwner(item.pod)));
+          } else if (item.kind === 'create') {
+            if (this.cache.state.daemonSets.has(item.daemonSet)) placements.push(placementFor(this.cache, item, taken, this.config.podNameRandomLength));
+          } else decisions.push(removalFor(this.cache, item));
+        }
+        return [...decisions, ...placementBatches(placements)];
       };
       const t2 = Date.now();
       try {
@@ -271,42 +264,34 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Commits only if no pod was placed or removed by anyone else after `basis`: what makes two replicas unable
-   * to place twice. A unique (DaemonSet, node, template) guard did less: replicas deciding on stale views
+   * Commits only if no pod was placed, removed or reported by anyone else after `basis` (podViewCheckSql):
+   * what makes two replicas unable to place twice. A unique (DaemonSet, node, template) guard did less: replicas deciding on stale views
    * across a rollout could still place pods of two templates on a node (test/faults/two-schedulers.fault.spec.ts).
    * Chunks go through the AppendSequencer, in turn with the status writer; while PostgreSQL inserts one
    * chunk, the next is built, hashed and queued behind it.
    */
-  private async commit<T>(todo: T[], decide: (item: T) => Decision | null, basis: number): Promise<void> {
+  private async commit<T>(todo: T[], decide: (items: T[]) => Decision[], basis: number): Promise<void> {
     let next: Promise<void> | undefined;
-    const enqueue = async (from: number, attempt = 1): Promise<void> => {
-      const decisions = todo.slice(from, from + BATCH).flatMap((item) => decide(item) ?? []);
+    const enqueue = async (from: number): Promise<void> => {
+      const decisions = decide(todo.slice(from, from + BATCH));
       if (!decisions.length) return;
       const whileInserting = () => {
         if (next || from + BATCH >= todo.length) return;
         next = enqueue(from + BATCH);
         next.catch(() => undefined); // awaited below; a pass that fails first must not leave it unhandled
       };
-      try {
-        await this.sequencer.run(
-          (head) => this.buildChunk(decisions, head),
-          async (chunk) => {
-            const results = await this.commitChunk(chunk, basis, whileInserting);
-            // Fold our own decisions without reading them back.
-            const events = results.flatMap((r) => r.events);
-            await this.cache.foldAppended(events);
-            // Checked up to the lock and appended right after it: everything up to our last event is accounted
-            // for, so the next chunk only has to look past it (a growing "not ours" list made this O(n²)).
-            for (const e of events) if (e.position > basis) basis = e.position;
-          },
-        );
-      } catch (error) {
-        // A generated name an earlier, removed pod had: decide the chunk again, with new names (the failed
-        // ones stay taken). Anything else — and a name space worn out — fails the pass.
-        if (!(error instanceof WrongExpectedVersionError && error.expected === 'no_stream') || attempt >= NAME_ATTEMPTS) throw error;
-        this.nameCollisionsTotal.inc();
-        await enqueue(from, attempt + 1);
-      }
+      await this.sequencer.run(
+        (head) => this.buildChunk(decisions, head),
+        async (chunk) => {
+          const results = await this.commitChunk(chunk, basis, whileInserting);
+          // Fold our own decisions without reading them back.
+          const events = results.flatMap((r) => r.events);
+          await this.cache.foldAppended(events);
+          // Checked up to the lock and appended right after it: everything up to our last event is accounted
+          // for, so the next chunk only has to look past it.
+          for (const e of events) if (e.position > basis) basis = e.position;
+        },
+      );
     };
     for (let i = 0; i < todo.length; i += BATCH) {
       const current = next ?? enqueue(i);
@@ -326,6 +311,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * trip when the log is as planned, and plans it again under the lock otherwise.
    */
   private commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
-    return this.store.appendMany(chunk.requests, { checks: [staleViewCheckSql(basis)], prepared: chunk.prepared, whileInserting });
+    const check = podViewCheckSql(basis, this.cache.ownAppendsAfter(basis));
+    return this.store.appendMany(chunk.requests, { checks: [check], prepared: chunk.prepared, whileInserting });
   }
 }
