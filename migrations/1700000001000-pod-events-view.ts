@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { SERVICE_ROLES } from './1700000000400-service-roles';
 
 /**
- * `event_log.pod_events`: every pod event one row per pod, batches (PodsScheduled, PodStatusesChanged) taken
- * apart into the PodScheduled and PodStatusChanged they hold, each under its pod's own stream name and the
+ * `event_log.pod_events`: every pod event one row per pod, batches (PodsScheduled, PodStatusesChanged,
+ * PodsRemoved) taken apart into the PodScheduled, PodStatusChanged and PodRemoved they hold, each under its pod's own stream name and the
  * batch's position. For the audit (a pod's history) and for operators' queries; no service reads it on a
  * hot path (it scans the pod events).
  */
@@ -20,7 +20,10 @@ export class PodEventsView1700000001000 implements MigrationInterface {
           FROM event_log.events e CROSS JOIN LATERAL json_array_elements(e.data->'pods') m WHERE e.type = 'PodsScheduled'
         UNION ALL
         SELECT e.position, e.event_id, 'pod-' || (m->>'namespace') || '.' || (m->>'pod'), 'PodStatusChanged', m, e.metadata, e.recorded_at
-          FROM event_log.events e CROSS JOIN LATERAL json_array_elements(e.data->'statuses') m WHERE e.type = 'PodStatusesChanged'`);
+          FROM event_log.events e CROSS JOIN LATERAL json_array_elements(e.data->'statuses') m WHERE e.type = 'PodStatusesChanged'
+        UNION ALL
+        SELECT e.position, e.event_id, 'pod-' || (m->>'namespace') || '.' || (m->>'pod'), 'PodRemoved', m, e.metadata, e.recorded_at
+          FROM event_log.events e CROSS JOIN LATERAL json_array_elements(e.data->'pods') m WHERE e.type = 'PodsRemoved'`);
     await q.query(`GRANT SELECT ON event_log.pod_events TO everynode_app, ${Object.values(SERVICE_ROLES).map((r) => r.role).join(', ')}`);
   }
 

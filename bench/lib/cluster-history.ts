@@ -10,7 +10,7 @@ import { decideApply } from '../../apps/daemonset-spec/src/decider/daemonset.dec
 import { decideJoin } from '../../apps/node-registry/src/domain/node.decider';
 
 export interface HistoryShape {
-  /** At least this many events (the last churned nodes leave, so it ends a little above). */
+  /** At least this many events (the last churned nodes leave, two events each, so it ends a little above). */
   events: number;
   /** Nodes that stay (fewer when `events` is too small to hold them). */
   nodes: number;
@@ -47,11 +47,6 @@ class ChainedLog {
       this.prevHash = event.hash = computeEventHash(this.prevHash, event);
       return event;
     });
-  }
-
-  /** A removed pod's stream never grows again. */
-  forget(stream: string): void {
-    this.versions.delete(stream);
   }
 }
 
@@ -135,12 +130,12 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     return { pod: pod.name, namespace: ns, node: pod.node, phase: 'Running', ready: true, podIP: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.${(no & 255) ^ (ip & 255)}`, restarts: 0 };
   };
   /** Batches as the scheduler appends them: placements of one cause, status changes of one report. */
-  const batches = (type: 'PodsScheduled' | 'PodStatusesChanged', members: unknown[], metadata: () => EventMetadata): Draft[] => {
+  const batches = (type: 'PodsScheduled' | 'PodStatusesChanged' | 'PodsRemoved', members: unknown[], metadata: () => EventMetadata): Draft[] => {
     const drafts: Draft[] = [];
     for (let i = 0; i < members.length; i += MAX_BATCH_MEMBERS) {
       const eventId = newEventId();
       const slice = members.slice(i, i + MAX_BATCH_MEMBERS);
-      drafts.push({ stream: podBatchStream(eventId), type, eventId, data: type === 'PodsScheduled' ? { pods: slice } : { statuses: slice }, metadata: metadata() });
+      drafts.push({ stream: podBatchStream(eventId), type, eventId, data: type === 'PodStatusesChanged' ? { statuses: slice } : { pods: slice }, metadata: metadata() });
     }
     return drafts;
   };
@@ -151,12 +146,8 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
       const requestId = newEventId();
       return { actor: 'node-agent:bench', causationId: requestId, correlationId: requestId, request: 'pod status' };
     });
-  const remove = (pod: Pod, cause: { eventId: string; correlationId: string }, reason: string): Draft => ({
-    stream: podStream(ns, pod.name),
-    type: 'PodRemoved',
-    data: { pod: pod.name, namespace: ns, daemonSet: pod.ds.name, node: pod.node, reason },
-    metadata: byScheduler(cause, reason),
-  });
+  const removed = (pods: Pod[], cause: { eventId: string; correlationId: string }, reason: string) =>
+    batches('PodsRemoved', pods.map((pod) => ({ pod: pod.name, namespace: ns, daemonSet: pod.ds.name, node: pod.node, reason })), () => byScheduler(cause, reason));
   const joinDraft = (name: string): Draft => {
     const no = nodeNo++;
     const [e] = decideJoin(
@@ -177,13 +168,11 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     const left: Draft = { stream: nodeStream(name), type: 'NodeLeft', eventId: newEventId(), data: { name, reason: 'Deleted' }, metadata: human(`DELETE /api/v1/nodes/${name}`) };
     const pods = nodePods.get(name)!;
     nodePods.delete(name);
-    const events = [...log.commit([left]), ...log.commit(pods.map((p) => remove(p, causeOf(left), 'NodeLeft')))];
-    for (const p of pods) log.forget(podStream(ns, p.name));
-    return events;
+    return [...log.commit([left]), ...log.commit(removed(pods, causeOf(left), 'NodeLeft'))];
   };
 
   // The nodes that stay, registered by an agent in groups of 100.
-  const perStayingNode = 1 + 2 * m;
+  const perStayingNode = 3; // its NodeJoined, its pods' PodsScheduled and PodStatusesChanged
   const staying = Math.max(1, Math.min(shape.nodes, Math.floor((shape.events * 0.45) / perStayingNode)));
   const stayingNames = Array.from({ length: staying }, (_, i) => `node-${String(i + 1).padStart(5, '0')}`);
   for (let i = 0; i < staying; i += 100) yield join(stayingNames.slice(i, i + 100));
@@ -202,16 +191,15 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     for (const node of stayingNames) {
       const pods = nodePods.get(node)!;
       const old = pods.findIndex((p) => p.ds === ds);
-      const removed = log.commit([remove(pods[old], ds.cause, 'Updated')]);
-      log.forget(podStream(ns, pods[old].name));
+      const gone = log.commit(removed([pods[old]], ds.cause, 'Updated'));
       pods.splice(old, 1);
-      yield [...removed, ...log.commit(placed([place(ds, node, ds.cause, 'Updated')], ds.cause, 'Updated')), ...log.commit(reported([pods[pods.length - 1]], () => 200))];
+      yield [...gone, ...log.commit(placed([place(ds, node, ds.cause, 'Updated')], ds.cause, 'Updated')), ...log.commit(reported([pods[pods.length - 1]], () => 200))];
     }
   }
 
   // Churn: a node joins, the one `window` joins earlier leaves; now and then a staying node flaps.
   const churning: string[] = [];
-  for (let i = 1; log.position + churning.length * (1 + m) < shape.events; i++) {
+  for (let i = 1; log.position + churning.length * 2 < shape.events; i++) {
     const name = `churn-${i}`;
     yield join([name]);
     churning.push(name);

@@ -130,7 +130,7 @@ export async function nodeLatencies(stack: Stack, nodes: string[]): Promise<{ jo
   const leave = await q(`
     WITH l AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'NodeLeft' AND data->>'name' = ANY($1::text[])),
          s AS (${scheduled}),
-         r AS (SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
+         r AS (SELECT data->>'node' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.pod_events
                WHERE type = 'PodRemoved' AND data->>'node' = ANY($1::text[]) GROUP BY 1)
     SELECT l.key, coalesce(r.pods, 0) AS pods, coalesce(s.pods, 0) AS expected, extract(epoch FROM r.t1 - l.t0) * 1000 AS ms,
            extract(epoch FROM l.t0) * 1000 AS at
@@ -197,7 +197,7 @@ export async function deletionLatency(stack: Stack, p: { count: number; daemonSe
     await stack.send(COMMANDS.daemonSetDelete, { meta: meta(), namespace: 'bench', name });
     const removed = async () =>
       Number((await db.query(
-        `SELECT count(*) AS n FROM event_log.events WHERE type = 'PodRemoved' AND position > $1 AND data->>'namespace' = 'bench' AND data->>'daemonSet' = $2`,
+        `SELECT count(*) AS n FROM event_log.pod_events WHERE type = 'PodRemoved' AND position > $1 AND data->>'namespace' = 'bench' AND data->>'daemonSet' = $2`,
         [head, name],
       ))[0].n);
     await waitFor(`${name}'s ${live} pods removed`, async () => (await removed()) >= live, 300_000, 200);
@@ -206,7 +206,7 @@ export async function deletionLatency(stack: Stack, p: { count: number; daemonSe
   }
   const spans: Span[] = await stack.db.adminDataSource.query(
     `WITH d AS (SELECT data->>'name' AS key, recorded_at AS t0 FROM event_log.events WHERE type = 'DaemonSetDeleted' AND data->>'name' = ANY($1::text[])),
-          r AS (SELECT data->>'daemonSet' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.events
+          r AS (SELECT data->>'daemonSet' AS key, count(*)::int AS pods, max(recorded_at) AS t1 FROM event_log.pod_events
                 WHERE type = 'PodRemoved' AND data->>'reason' = 'DaemonSetDeleted' AND data->>'daemonSet' = ANY($1::text[]) GROUP BY 1)
      SELECT d.key, coalesce(r.pods, 0) AS pods, 0 AS expected, extract(epoch FROM r.t1 - d.t0) * 1000 AS ms FROM d LEFT JOIN r USING (key)`,
     [names],

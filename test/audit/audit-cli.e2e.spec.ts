@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { COMMANDS, PodRecord } from '@everynode/contracts';
+import { COMMANDS, podEventsOf, PodRecord } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import { meta, Stack, waitFor } from '../support/stack';
 
@@ -78,7 +78,7 @@ describe('everynode audit commands', () => {
   });
 
   it('history of a pod removed because its node left names the NodeLeft event and the request behind it', async () => {
-    const events = await store.readAll({ limit: 10_000 });
+    const events = (await store.readAll({ limit: 10_000 })).flatMap(podEventsOf);
     const removed = events.find((e) => e.type === 'PodRemoved' && (e.data as { reason: string }).reason === 'NodeLeft')!;
     const left = events.find((e) => e.type === 'NodeLeft')!;
     const { pod, namespace } = removed.data as { pod: string; namespace: string };

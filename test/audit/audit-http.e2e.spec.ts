@@ -31,11 +31,11 @@ describe('audit over HTTP', () => {
   });
 
   it('explains why a pod was removed, back to the kubectl request', async () => {
-    const removed = (await bed.request('GET', '/audit/v1/events?type=PodRemoved')).json().items[0];
-    const res = await bed.request('GET', `/audit/v1/history/pod/tkr-system/${removed.data.pod}`);
+    const [removed] = (await bed.request('GET', '/audit/v1/events?type=PodsRemoved')).json().items[0].data.pods;
+    const res = await bed.request('GET', `/audit/v1/history/pod/tkr-system/${removed.pod}`);
     expect(res.status).toBe(200);
     const last = res.json().steps.at(-1);
-    expect(last.summary).toBe(`pod tkr-system/${removed.data.pod} removed from k8s-node02 (NodeLeft)`);
+    expect(last.summary).toBe(`pod tkr-system/${removed.pod} removed from k8s-node02 (NodeLeft)`);
     expect(last.causes[0].description).toMatch(/^node k8s-node02 left \(Deleted\) \(event \d+\)$/);
     expect(last.causes[1].description).toMatch(/^DELETE \/api\/v1\/nodes\/k8s-node02 by admin/);
   });

@@ -1,7 +1,7 @@
 // The seed's DaemonSet behaviour end to end: three services as separate processes, real Postgres and NATS.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, PodRecord, RecordedEvent } from '@everynode/contracts';
+import { COMMANDS, podEventsOf, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import { foldDaemonSets } from '@everynode/read-models';
 import { foldNodes } from '@everynode/read-models';
@@ -37,7 +37,8 @@ describe('a DaemonSet across joining and leaving nodes', () => {
     (await stack.send<{ items: PodRecord[] }>(COMMANDS.podList, { namespace, daemonSet })).items;
   const podsOn = (list: PodRecord[]) => list.map((p) => p.node).sort();
   const join = (name: string, labels?: Record<string, string>) => stack.send(COMMANDS.nodeJoin, { meta: meta(), name, labels });
-  const allEvents = () => store.readAll({ limit: 100_000 });
+  /** The log, batches taken apart into the per-pod events they stand for. */
+  const allEvents = async () => (await store.readAll({ limit: 100_000 })).flatMap(podEventsOf);
 
   it('runs one pod of the liberator DaemonSet on each of the two nodes', async () => {
     await join('k8s-node01');

@@ -52,6 +52,7 @@ export function describeEvent(e: RecordedEvent): string {
       return `pod ${d.namespace}/${d.pod} orphaned`;
     case 'PodsScheduled':
     case 'PodStatusesChanged':
+    case 'PodsRemoved':
       return describeBatch(e);
     case 'NamespaceCreated':
       return `namespace ${d.name} created`;
@@ -67,7 +68,7 @@ function describeBatch(e: RecordedEvent): string {
   const members = podEventsOf(e);
   if (members.length === 1) return describeEvent(members[0]);
   const shown = members.slice(0, 3).map((m) => describeEvent(m).replace(/^pod /, ''));
-  const what = e.type === 'PodsScheduled' ? 'pods placed' : 'pod status changes';
+  const what = e.type === 'PodsScheduled' ? 'pods placed' : e.type === 'PodsRemoved' ? 'pods removed' : 'pod status changes';
   return `${members.length} ${what}: ${shown.join('; ')}${members.length > 3 ? '; …' : ''}`;
 }
 

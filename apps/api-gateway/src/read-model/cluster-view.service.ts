@@ -48,6 +48,21 @@ export type ChangeListener = (entries: ChangeEntry[]) => void;
 /** Events that end an object: its last state must be captured before the fold forgets it. */
 const REMOVALS = new Set(['NamespaceDeleted', 'NodeLeft', 'DaemonSetDeleted', 'PodRemoved']);
 
+/** The resource and key a removal's change is reported under (Change.resource and Change.key). */
+function removedKey(event: RecordedEvent): string {
+  const d = event.data as { name?: string; namespace?: string; pod?: string };
+  switch (event.type) {
+    case 'NamespaceDeleted':
+      return `namespaces:${d.name}`;
+    case 'NodeLeft':
+      return `nodes:${d.name}`;
+    case 'DaemonSetDeleted':
+      return `daemonsets:${podKey(d.namespace!, d.name!)}`;
+    default:
+      return `pods:${podKey(d.namespace!, d.pod!)}`;
+  }
+}
+
 @Injectable()
 export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ClusterView');
@@ -240,18 +255,24 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
   private fold(events: RecordedEvent[]): void {
     const entries: ChangeEntry[] = [];
     for (const event of events) {
-      const last = REMOVALS.has(event.type) ? this.lastState(event) : undefined;
-      for (const member of podEventsOf(event)) this.remember(member); // a batch's pods each have an owner
+      // A batch's pods each have an owner to remember, or a last state to show in their DELETED.
+      const members = podEventsOf(event);
+      const lasts = new Map<string, ChangeEntry['record'] | undefined>();
+      for (const member of members) {
+        if (REMOVALS.has(member.type)) lasts.set(removedKey(member), this.lastState(member));
+        this.remember(member);
+      }
       for (const change of this.model.apply(event)) {
         if (change.resource === 'pods') {
           if (change.type === 'ADDED') this.podKeys.add(change.key);
           else if (change.type === 'DELETED') this.podKeys.remove(change.key);
         }
-        const entry = this.entry(change, last);
+        const entry = this.entry(change, lasts.get(`${change.resource}:${change.key}`));
         if (entry) entries.push(entry);
       }
-      if (event.type === 'PodRemoved') {
-        const d = event.data as { namespace: string; pod: string };
+      for (const member of members) {
+        if (member.type !== 'PodRemoved') continue;
+        const d = member.data as { namespace: string; pod: string };
         this.owners.delete(podKey(d.namespace, d.pod));
       }
     }

@@ -11,7 +11,7 @@ import { PodRuntime } from './pod-runtime';
 export class PodAssignmentsHandler {
   constructor(private readonly runtime: PodRuntime) {}
 
-  @EventPattern<string[]>(['PodsScheduled', 'PodScheduled', 'PodRemoved', 'PodOrphaned'], { batch: true })
+  @EventPattern<string[]>(['PodsScheduled', 'PodScheduled', 'PodsRemoved', 'PodRemoved', 'PodOrphaned'], { batch: true })
   onPodEvents(@Payload() events: RecordedEvent[]): void {
     for (const e of events.flatMap(podEventsOf)) {
       if (e.type === 'PodScheduled') {

@@ -6,7 +6,7 @@
 // Literal values, so PostgreSQL plans it for them: a few probes of the (type, position) index.
 
 /** Every event that places, removes, orphans a pod or records its status. */
-export const POD_EVENT_TYPES = ['PodScheduled', 'PodsScheduled', 'PodRemoved', 'PodOrphaned', 'PodStatusChanged', 'PodStatusesChanged'];
+export const POD_EVENT_TYPES = ['PodScheduled', 'PodsScheduled', 'PodRemoved', 'PodsRemoved', 'PodOrphaned', 'PodStatusChanged', 'PodStatusesChanged'];
 
 /** `own`: position ranges [first, last] of this process's appends since the view (ClusterCache.ownAppendsAfter). */
 export function podViewCheckSql(basis: number, own: readonly (readonly [number, number])[] = []): string {

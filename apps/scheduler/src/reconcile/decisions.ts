@@ -3,20 +3,22 @@
 // hashes them as they are, without a sorted copy (150,000 placements make that garbage matter).
 import { randomUUID } from 'node:crypto';
 import { newEventId } from '@everynode/event-store';
-import { MAX_BATCH_MEMBERS, podBatchStream, podName, podStream, PodOrphaned, PodRemoved, PodScheduled, PodsScheduled } from '@everynode/contracts';
+import { MAX_BATCH_MEMBERS, podBatchStream, podName, podStream, PodOrphaned, PodRemoved, PodScheduled } from '@everynode/contracts';
 import type { EventMetadata, NewEvent } from '@everynode/contracts';
 import type { AppendRequest } from '@everynode/event-store';
 import type { Action } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
 
-/** A decision is the append that records it: a pod stream's one event, or a batch of placements. */
+/** A decision is the append that records it: a pod stream's one event, or a batch of placements or removals. */
 export type Decision = AppendRequest;
 
-/** A placement decided, before it is batched with others of the same cause. */
-export interface Placement {
-  data: PodScheduled;
+/** A pod's event decided (a placement or a removal), before it is batched with others of the same cause. */
+export interface Member<D> {
+  data: D;
   metadata: EventMetadata;
 }
+export type Placement = Member<PodScheduled>;
+export type Removal = Member<PodRemoved>;
 
 const ACTOR = 'service:scheduler';
 
@@ -61,59 +63,52 @@ export function placementFor(cache: ClusterCache, action: Extract<Action, { kind
 }
 
 /**
- * Placements of one cause and reason (a node's join, a DaemonSet's apply) as PodsScheduled events of at most
- * MAX_BATCH_MEMBERS pods, each its own stream: a converge's 150,000 pods are ~300 events, a join's 30 pods one.
+ * Members of one cause and reason (a node's join or departure, a DaemonSet's apply or deletion) as batch events
+ * of at most MAX_BATCH_MEMBERS pods, each its own stream: a converge's 150,000 placements are ~300 events, the
+ * 30 of a join one, and so are the 30 removals of a departure.
  */
-export function placementBatches(placements: Placement[]): Decision[] {
-  const byCause = new Map<string, Placement[]>();
-  for (const p of placements) {
-    const key = `${p.metadata.causationId}|${p.metadata.reason}`;
+export function batches<D>(type: 'PodsScheduled' | 'PodsRemoved', members: Member<D>[]): Decision[] {
+  const byCause = new Map<string, Member<D>[]>();
+  for (const m of members) {
+    const key = `${m.metadata.causationId}|${m.metadata.reason}`;
     const group = byCause.get(key);
-    if (group) group.push(p);
-    else byCause.set(key, [p]);
+    if (group) group.push(m);
+    else byCause.set(key, [m]);
   }
   const decisions: Decision[] = [];
   for (const group of byCause.values()) {
     for (let i = 0; i < group.length; i += MAX_BATCH_MEMBERS) {
-      const data: PodsScheduled = { pods: group.slice(i, i + MAX_BATCH_MEMBERS).map((p) => p.data) };
+      const data = { pods: group.slice(i, i + MAX_BATCH_MEMBERS).map((m) => m.data) };
       const eventId = newEventId();
-      decisions.push({ stream: podBatchStream(eventId), expectedVersion: 'no_stream', events: [{ eventId, type: 'PodsScheduled', data, metadata: group[i].metadata }] });
+      decisions.push({ stream: podBatchStream(eventId), expectedVersion: 'no_stream', events: [{ eventId, type, data, metadata: group[i].metadata }] });
     }
   }
   return decisions;
 }
 
+const CAUSE_KEYS: Record<string, (a: Extract<Action, { kind: 'delete' }>) => string[]> = {
+  NodeLeft: (a) => [`node:${a.node}`],
+  DaemonSetDeleted: (a) => [`ds:${a.daemonSet}`],
+  Updated: (a) => [`ds:${a.daemonSet}`],
+  Duplicate: (a) => [`node:${a.node}`, `ds:${a.daemonSet}`],
+  Failed: (a) => [`pod:${a.pod}`],
+};
+
 /**
- * A removal. Pods have no stream version to expect any more (their placements are batches): what keeps two
- * writers from removing one pod twice is the pod view check every scheduler append carries (podViewCheckSql).
+ * A removal, named by its cause. Pods have no stream version to expect any more: what keeps two writers from
+ * removing one pod twice is the pod view check every scheduler append carries (podViewCheckSql).
  */
-export function removalFor(cache: ClusterCache, action: Extract<Action, { kind: 'delete' }>): Decision {
+export function removalFor(cache: ClusterCache, action: Extract<Action, { kind: 'delete' }>): Removal {
   const { namespace, name } = splitKey(action.pod);
-  const causeKeys: Record<string, string[]> = {
-    NodeLeft: [`node:${action.node}`],
-    DaemonSetDeleted: [`ds:${action.daemonSet}`],
-    Updated: [`ds:${action.daemonSet}`],
-    Duplicate: [`node:${action.node}`, `ds:${action.daemonSet}`],
-    Failed: [`pod:${action.pod}`],
-  };
-  const data: PodRemoved = {
-    daemonSet: action.daemonSet ? splitKey(action.daemonSet).name : '',
-    namespace,
-    node: action.node,
-    pod: name,
-    reason: action.reason,
-  };
   return {
-    stream: podStream(namespace, name),
-    expectedVersion: 'any',
-    events: [
-      {
-        eventId: newEventId(),
-        type: 'PodRemoved',
-        data,
-        metadata: metadata(cache, causeKeys[action.reason] ?? [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
-      },
-    ],
+    data: {
+      daemonSet: action.daemonSet ? splitKey(action.daemonSet).name : '',
+      namespace,
+      node: action.node,
+      pod: name,
+      reason: action.reason,
+    },
+    metadata: metadata(cache, CAUSE_KEYS[action.reason]?.(action) ?? [`node:${action.node}`, `ds:${action.daemonSet}`], action.reason),
   };
 }
 

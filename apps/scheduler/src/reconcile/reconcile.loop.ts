@@ -12,7 +12,7 @@ import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { podViewCheckSql } from '../cluster/pod-view-check';
-import { Decision, orphanDecision, Placement, placementBatches, placementFor, removalFor } from './decisions';
+import { batches, Decision, orphanDecision, Placement, placementFor, Removal, removalFor } from './decisions';
 
 /** Decisions per transaction: large enough to amortise round trips, small enough that other writers (node joins, status reports) get the log lock every ~100 ms. */
 const BATCH = 2000;
@@ -214,18 +214,20 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
       if (!todo.length) break;
       const taken = new Set<string>();
       // The view may have moved on by the time a chunk is built (handlers fold too): what vanished is skipped.
-      // Placements of one cause go in batches (PodsScheduled); removals and orphans are a pod's own events.
+      // Placements and removals of one cause go in batches (PodsScheduled, PodsRemoved), removals first (a
+      // rolling update's replacement follows its removal); orphans are a pod's own events.
       const decide = (items: (typeof todo)[number][]): Decision[] => {
         const placements: Placement[] = [];
-        const decisions: Decision[] = [];
+        const removals: Removal[] = [];
+        const orphans: Decision[] = [];
         for (const item of items) {
           if (item.kind === 'orphan') {
-            if (this.cache.state.pods.has(item.pod)) decisions.push(orphanDecision(this.cache, item.pod, this.formerOwner(item.pod)));
+            if (this.cache.state.pods.has(item.pod)) orphans.push(orphanDecision(this.cache, item.pod, this.formerOwner(item.pod)));
           } else if (item.kind === 'create') {
             if (this.cache.state.daemonSets.has(item.daemonSet)) placements.push(placementFor(this.cache, item, taken, this.config.podNameRandomLength));
-          } else decisions.push(removalFor(this.cache, item));
+          } else removals.push(removalFor(this.cache, item));
         }
-        return [...decisions, ...placementBatches(placements)];
+        return [...orphans, ...batches('PodsRemoved', removals), ...batches('PodsScheduled', placements)];
       };
       const t2 = Date.now();
       try {

@@ -121,6 +121,11 @@ export interface PodRemoved {
   reason: PodRemovedReason;
 }
 
+/** Many removals in one event (a node's pods when it leaves, a deleted DaemonSet's): members are whole PodRemoved. */
+export interface PodsRemoved {
+  pods: PodRemoved[];
+}
+
 /** cascade=orphan: the pod stays where it runs, without an owner. */
 export interface PodOrphaned {
   pod: string;
@@ -156,6 +161,7 @@ export interface EventPayloads {
   PodOrphaned: PodOrphaned;
   PodsScheduled: PodsScheduled;
   PodStatusesChanged: PodStatusesChanged;
+  PodsRemoved: PodsRemoved;
 }
 
 export type EventType = keyof EventPayloads;
@@ -164,5 +170,5 @@ export const EVENT_TYPES = [
   'NodeJoined', 'NodeUpdated', 'NodeReadinessChanged', 'NodeLeft',
   'DaemonSetCreated', 'DaemonSetUpdated', 'DaemonSetDeleted',
   'PodScheduled', 'PodStatusChanged', 'PodRemoved', 'PodOrphaned',
-  'PodsScheduled', 'PodStatusesChanged',
+  'PodsScheduled', 'PodStatusesChanged', 'PodsRemoved',
 ] as const satisfies readonly EventType[];

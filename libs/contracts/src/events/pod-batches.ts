@@ -1,14 +1,15 @@
-// Batched pod events and their members. A batch (PodsScheduled, PodStatusesChanged) holds whole per-pod
+// Batched pod events and their members. A batch (PodsScheduled, PodStatusesChanged, PodsRemoved) holds whole per-pod
 // payloads; every fold takes it apart into the per-pod events it stands for, so the folds, the watch and
 // the audit keep one meaning per pod whatever the log's rows hold.
-import type { PodScheduled, PodStatusChanged } from './catalog';
+import type { PodRemoved, PodScheduled, PodStatusChanged } from './catalog';
 import type { RecordedEvent } from './envelope';
 import { podStream } from './streams';
 
 /** Batch type → the member's own type and the field that lists the members. */
-export const POD_BATCHES: Readonly<Record<string, { member: 'PodScheduled' | 'PodStatusChanged'; field: 'pods' | 'statuses' }>> = {
+export const POD_BATCHES: Readonly<Record<string, { member: 'PodScheduled' | 'PodStatusChanged' | 'PodRemoved'; field: 'pods' | 'statuses' }>> = {
   PodsScheduled: { member: 'PodScheduled', field: 'pods' },
   PodStatusesChanged: { member: 'PodStatusChanged', field: 'statuses' },
+  PodsRemoved: { member: 'PodRemoved', field: 'pods' },
 };
 
 /**
@@ -28,5 +29,5 @@ export function podEventsOf(event: RecordedEvent): RecordedEvent[] {
   if (!batch) return [event];
   const members = (event.data as Record<string, unknown> | null)?.[batch.field];
   if (!Array.isArray(members)) return []; // not the services' (written by hand): folds as nothing
-  return members.map((data: PodScheduled | PodStatusChanged) => ({ ...event, type: batch.member, data, stream: podStream(data.namespace, data.pod) }));
+  return members.map((data: PodScheduled | PodStatusChanged | PodRemoved) => ({ ...event, type: batch.member, data, stream: podStream(data.namespace, data.pod) }));
 }

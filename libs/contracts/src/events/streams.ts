@@ -5,7 +5,7 @@ export const nodeStream = (name: string) => `node-${name}`;
 export const daemonSetStream = (namespace: string, name: string) => `daemonset-${namespace}.${name}`;
 export const namespaceStream = (name: string) => `namespace-${name}`;
 export const podStream = (namespace: string, name: string) => `pod-${namespace}.${name}`;
-/** A batch of pod events (PodsScheduled, PodStatusesChanged) is a stream of its own, named by its event id. */
+/** A batch of pod events (PodsScheduled, PodStatusesChanged, PodsRemoved) is a stream of its own, named by its event id. */
 export const podBatchStream = (eventId: string) => `podbatch-${eventId}`;
 
 /** The category is the stream name before its first '-': namespace, node, daemonset or pod. */
@@ -16,7 +16,7 @@ const CATEGORY_OF: Record<EventType, string> = {
   NodeJoined: 'node', NodeUpdated: 'node', NodeReadinessChanged: 'node', NodeLeft: 'node',
   DaemonSetCreated: 'daemonset', DaemonSetUpdated: 'daemonset', DaemonSetDeleted: 'daemonset',
   PodScheduled: 'pod', PodStatusChanged: 'pod', PodRemoved: 'pod', PodOrphaned: 'pod',
-  PodsScheduled: 'pod', PodStatusesChanged: 'pod',
+  PodsScheduled: 'pod', PodStatusesChanged: 'pod', PodsRemoved: 'pod',
 };
 
 /**
