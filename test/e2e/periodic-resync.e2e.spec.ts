@@ -22,7 +22,7 @@ describe('periodic resync, slice by slice', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await Stack.create('resync', { RELAY: 'off', RESYNC_INTERVAL_MS: '300', RESYNC_SLICE_SLOTS: '1' });
+    stack = await Stack.create('resync', { RELAY: 'off', RESYNC_INTERVAL_MS: '300', POD_RELIST_INTERVAL_MS: '300', RESYNC_SLICE_SLOTS: '1' });
     await stack.startAll();
   }, 60_000);
   afterAll(() => stack?.teardown());

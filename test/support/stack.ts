@@ -137,6 +137,7 @@ export class Stack {
         NATS_PREFIX: this.prefix,
         [PORT_VAR[service]]: String(port),
         RESYNC_INTERVAL_MS: '2000',
+        POD_RELIST_INTERVAL_MS: '2000',
         LOG_LEVEL: 'log',
         ...(service === 'api-gateway' ? { EVERYNODE_HOME: this.gatewayHome, GRPC_PORT: String(this.ports.get(`${instance}-grpc`)), ...this.serviceUrls() } : {}),
         ...this.env,

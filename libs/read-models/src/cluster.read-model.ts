@@ -8,7 +8,7 @@ import { ClusterState, computeStatus, emptyCluster, evolve } from '@everynode/re
 import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet } from './daemonset.read-model';
 import { evolveNamespace, NamespaceState } from './namespace.read-model';
 import { evolveNode, initialNodeState, NodeState } from './node.read-model';
-import { evolvePods, podKey, type StoredPod } from './pod.read-model';
+import { evolvePods, podKey } from './pod.read-model';
 
 export type Resource = 'namespaces' | 'nodes' | 'daemonsets' | 'pods';
 
@@ -27,7 +27,7 @@ export class ClusterReadModel {
   readonly namespaces = new Map<string, NamespaceState>();
   readonly nodes = new Map<string, NodeState>();
   readonly daemonSets = new Map<string, DaemonSetState>();
-  readonly pods = new Map<string, StoredPod>();
+  readonly pods = new Map<string, PodRecord>();
   /** The pure core's view, for DaemonSet status. */
   cluster: ClusterState = emptyCluster();
   private readonly statuses = new Map<string, { status: DaemonSetStatus; position: number }>();

@@ -3,18 +3,12 @@ import type { PodOrphaned, PodRecord, PodScheduled, PodStatusChanged, RecordedEv
 
 export const podKey = (namespace: string, name: string) => `${namespace}/${name}`;
 
-/** A pod's record with its stream version (optimistic concurrency for removals and status). */
-export type StoredPod = PodRecord & { version: number };
-
-/** The record clients see: without the stream version. */
-export const podRecordOf = ({ version: _v, ...pod }: StoredPod): PodRecord => pod;
-
 /**
  * A copy of a pod's record with every field written in one order, to change in place. `{ ...pod, podIP }` on a
  * record that had no podIP gave each of them a hidden class of its own: 150,000 maps and descriptor arrays,
  * 70 MB and a third of the scheduler's heap, all of it marked again by every major GC.
  */
-function copyOf(pod: StoredPod, resourceVersion: string, version: number): StoredPod {
+function copyOf(pod: PodRecord, resourceVersion: string): PodRecord {
   return {
     namespace: pod.namespace,
     name: pod.name,
@@ -28,14 +22,13 @@ function copyOf(pod: StoredPod, resourceVersion: string, version: number): Store
     restarts: pod.restarts,
     createdAt: pod.createdAt,
     resourceVersion,
-    version,
     podIP: pod.podIP,
   };
 }
 
 /** Folds one event into `pods` (mutated); returns the key it touched and how, or null. */
 export function evolvePods(
-  pods: Map<string, StoredPod>,
+  pods: Map<string, PodRecord>,
   event: RecordedEvent,
 ): { key: string; type: 'ADDED' | 'MODIFIED' | 'DELETED' } | null {
   const rv = String(event.position);
@@ -57,7 +50,6 @@ export function evolvePods(
         restarts: 0,
         createdAt: event.recordedAt,
         resourceVersion: rv,
-        version: event.streamVersion,
       });
       return { key, type: 'ADDED' };
     }
@@ -66,7 +58,7 @@ export function evolvePods(
       const key = podKey(d.namespace, d.pod);
       const pod = pods.get(key);
       if (!pod) return null;
-      const next = copyOf(pod, rv, event.streamVersion);
+      const next = copyOf(pod, rv);
       next.phase = d.phase;
       next.ready = d.ready;
       next.podIP = d.podIP;
@@ -79,7 +71,7 @@ export function evolvePods(
       const key = podKey(d.namespace, d.pod);
       const pod = pods.get(key);
       if (!pod) return null;
-      const next = copyOf(pod, rv, event.streamVersion);
+      const next = copyOf(pod, rv);
       next.daemonSet = null;
       pods.set(key, next);
       return { key, type: 'MODIFIED' };

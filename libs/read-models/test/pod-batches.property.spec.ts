@@ -82,7 +82,7 @@ function logs(ops: Op[], cuts: boolean[]) {
 function fold(log: RecordedEvent[]) {
   const model = new ClusterReadModel();
   const changes = log.flatMap((e) => model.apply(e)).map(({ position: _p, ...c }) => c);
-  const pods = [...model.pods].map(([k, { resourceVersion: _rv, version: _v, ...p }]) => [k, p]);
+  const pods = [...model.pods].map(([k, { resourceVersion: _rv, ...p }]) => [k, p]);
   const cluster = [...model.cluster.pods].map(([k, { scheduledAt: _s, ...p }]) => [k, p]);
   return { changes, pods, cluster, position: model.position };
 }

@@ -14,7 +14,7 @@ import type {
   PodStatusChanged,
   RecordedEvent,
 } from '@everynode/contracts';
-import { isPodBatch, podEventsOf } from '@everynode/contracts';
+import { POD_BATCHES } from '@everynode/contracts';
 import { BACKOFF_MAX_MS } from './availability';
 import { indexAdded, indexRemoved, indexReplaced } from './pod-index';
 import { ClusterState, DaemonSetView, objectKey, slotKey } from './state';
@@ -27,8 +27,11 @@ export function emptyCluster(): ClusterState {
 export function evolve(state: ClusterState, event: RecordedEvent): ClusterState {
   // The services never append such an event; one written into the log by hand must not wedge every fold.
   if (event.data === null || typeof event.data !== 'object') return state;
-  if (isPodBatch(event)) {
-    for (const member of podEventsOf(event)) evolve(state, member);
+  const batch = POD_BATCHES[event.type];
+  if (batch) {
+    // Each member folds as its own event would, without an envelope made for it (a replay folds millions).
+    const members = (event.data as Record<string, unknown>)[batch.field];
+    if (Array.isArray(members)) for (const data of members) if (data !== null && typeof data === 'object') evolvePod(state, batch.member, data, event);
     return state;
   }
   switch (event.type) {
@@ -87,8 +90,21 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       forgetSlots(state, (slot) => slot.startsWith(`${key}|`));
       break;
     }
+    case 'PodScheduled':
+    case 'PodStatusChanged':
+    case 'PodRemoved':
+    case 'PodOrphaned':
+      evolvePod(state, event.type, event.data, event);
+      break;
+  }
+  return state;
+}
+
+/** A pod's event, alone or a batch's member (`data`); `event` gives the position and time it was recorded at. */
+function evolvePod(state: ClusterState, type: string, data: unknown, event: RecordedEvent): void {
+  switch (type) {
     case 'PodScheduled': {
-      const d = event.data as PodScheduled;
+      const d = data as PodScheduled;
       const key = objectKey(d.namespace, d.pod);
       if (state.pods.has(key)) break;
       const dsKey = objectKey(d.namespace, d.daemonSet);
@@ -113,7 +129,7 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       break;
     }
     case 'PodStatusChanged': {
-      const d = event.data as PodStatusChanged;
+      const d = data as PodStatusChanged;
       const key = objectKey(d.namespace, d.pod);
       const pod = state.pods.get(key);
       if (!pod) break;
@@ -122,7 +138,7 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       break;
     }
     case 'PodRemoved': {
-      const d = event.data as PodRemoved;
+      const d = data as PodRemoved;
       const key = objectKey(d.namespace, d.pod);
       const pod = state.pods.get(key);
       if (!pod) break;
@@ -132,7 +148,7 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       break;
     }
     case 'PodOrphaned': {
-      const d = event.data as PodOrphaned;
+      const d = data as PodOrphaned;
       const key = objectKey(d.namespace, d.pod);
       const pod = state.pods.get(key);
       if (!pod || pod.daemonSet === null) break;
@@ -142,7 +158,6 @@ export function evolve(state: ClusterState, event: RecordedEvent): ClusterState 
       break;
     }
   }
-  return state;
 }
 
 /** Remembers why a slot was emptied: a failure feeds the backoff, a replacement names the next create. */

@@ -5,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { badRequest } from '@everynode/contracts';
 import { ChainVerifier, checkInvariants, foldCluster, history, readLog, resolvePosition } from '@everynode/audit';
 import { EventStore } from '@everynode/event-store';
-import { podRecordOf } from '@everynode/read-models';
 import type { HttpResponse } from '../http/http-types';
 import { sendJson } from '../http/respond';
 
@@ -70,7 +69,7 @@ export class AuditController {
       position: to,
       nodes: [...model.nodes.values()].flatMap((s) => (s.node ? [s.node] : [])),
       daemonSets: [...model.daemonSets.keys()].flatMap((k) => model.daemonSet(k) ?? []),
-      pods: [...model.pods.values()].map(podRecordOf),
+      pods: [...model.pods.values()],
     });
   }
 

@@ -16,7 +16,7 @@ const snapshot = (over: Partial<PodSnapshot['pod']> = {}, orphan = false): PodSn
   pod: {
     namespace: 'tkr-system', name: 'liberator-2zjq6', uid: 'pod-uid', daemonSet: orphan ? null : 'liberator', node: 'k8s-node01',
     templateHash: '5f9867d94', generation: 2, phase: 'Pending', ready: false, restarts: 0,
-    createdAt: '2025-01-01T00:00:00.123Z', resourceVersion: '42', version: 1, ...over,
+    createdAt: '2025-01-01T00:00:00.123Z', resourceVersion: '42', ...over,
   },
   owner: { name: 'liberator', uid: 'ds-uid' },
   template,

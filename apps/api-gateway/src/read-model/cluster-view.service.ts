@@ -7,13 +7,14 @@ import type {
   DaemonSetCreated,
   NamespaceRecord,
   NodeRecord,
+  PodRecord,
   PodScheduled,
   PodTemplateSpec,
   RecordedEvent,
 } from '@everynode/contracts';
 import { podEventsOf, serviceUnavailable } from '@everynode/contracts';
 import { EventStore, type Tail } from '@everynode/event-store';
-import { type Change, ClusterReadModel, podKey, type StoredPod } from '@everynode/read-models';
+import { type Change, ClusterReadModel, podKey } from '@everynode/read-models';
 import { GATEWAY_CONFIG } from '../config/tokens';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ChangeRing } from './change-ring';
@@ -21,7 +22,7 @@ import { SortedKeys } from '@everynode/read-models';
 
 /** A pod with what its presentation needs that the pod record does not carry. */
 export interface PodSnapshot {
-  pod: StoredPod;
+  pod: PodRecord;
   /** The DaemonSet that created it (kept after an orphaning, for the template). */
   owner?: { name: string; uid: string };
   template?: PodTemplateSpec;
@@ -29,7 +30,7 @@ export interface PodSnapshot {
 
 /** The records a pod's presentation is made of (see `ClusterView.podParts`). */
 export interface PodParts {
-  pod: StoredPod;
+  pod: PodRecord;
   owner?: { readonly name: string; readonly uid: string; readonly templateKey: string };
   template?: PodTemplateSpec;
   node?: NodeRecord;

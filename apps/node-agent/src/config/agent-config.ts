@@ -13,8 +13,11 @@ export interface AgentConfig {
   podStartDelayMs: number;
   /** Image substrings whose pods go Running, then Failed (for tests and benchmarks). */
   failImages: string[];
-  /** How often the agent lists the pods the scheduler assigned, to converge on what it missed. */
-  resyncIntervalMs: number;
+  /**
+   * How often every node's pods are listed again, as a safety net: the pod events come from a durable JetStream
+   * consumer, which misses nothing; lists at start and after a reconnect cover restarts and outages.
+   */
+  relistIntervalMs: number;
 }
 
 export function parseSimNodes(raw: string | undefined): string[] {
@@ -49,6 +52,6 @@ export function loadAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentConf
     agentId,
     podStartDelayMs: wholeNumber(env, 'POD_START_DELAY_MS', 3000, 0),
     failImages: (env.POD_FAIL_IMAGES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    resyncIntervalMs: wholeNumber(env, 'RESYNC_INTERVAL_MS', 30_000, 100),
+    relistIntervalMs: wholeNumber(env, 'POD_RELIST_INTERVAL_MS', 300_000, 100),
   };
 }

@@ -13,7 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('PodResync', () => {
   it('lists all nodes at start, then each node once per interval, a slice at a time', async () => {
-    const config = loadAgentConfig({ SIM_NODES: '1200', RESYNC_INTERVAL_MS: '600', AGENT_ID: 'a1' });
+    const config = loadAgentConfig({ SIM_NODES: '1200', POD_RELIST_INTERVAL_MS: '600', AGENT_ID: 'a1' });
     const lists: (ReadonlySet<string> | undefined)[] = [];
     const client = {
       send: () => of({ items: [] as PodRecord[], resourceVersion: '7' }),

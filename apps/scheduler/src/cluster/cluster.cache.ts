@@ -7,8 +7,7 @@ import { badRequest, podEventsOf } from '@everynode/contracts';
 import type { DaemonSetDeleted, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import type { LogHead } from '@everynode/event-store';
-import { ClusterReadModel, compareKeys, lowerBound, podKey, podRecordOf, SortedKeys } from '@everynode/read-models';
-import type { StoredPod } from '@everynode/read-models';
+import { ClusterReadModel, compareKeys, lowerBound, podKey, SortedKeys } from '@everynode/read-models';
 import { podIndex } from '@everynode/reconciler';
 import type { ClusterState } from '@everynode/reconciler';
 
@@ -65,8 +64,8 @@ export class ClusterCache {
     return this.model.cluster;
   }
 
-  /** Pod records with their stream versions (optimistic concurrency for removals and status). */
-  get pods(): ReadonlyMap<string, StoredPod> {
+  /** Pod records as clients see them. */
+  get pods(): ReadonlyMap<string, PodRecord> {
     return this.model.pods;
   }
 
@@ -194,10 +193,9 @@ export class ClusterCache {
     return best;
   }
 
-  /** The record clients see (without the stream version). */
+  /** The record clients see. */
   podRecord(key: string): PodRecord | undefined {
-    const stored = this.model.pods.get(key);
-    return stored && podRecordOf(stored);
+    return this.model.pods.get(key);
   }
 
   /**
@@ -214,7 +212,7 @@ export class ClusterCache {
       const stored = this.model.pods.get(keys[i]);
       if (!stored || !matches(stored, filter)) continue;
       if (items.length === limit) return { items, next: podKey(items[items.length - 1].namespace, items[items.length - 1].name) };
-      items.push(podRecordOf(stored));
+      items.push(stored);
     }
     return { items };
   }
@@ -241,7 +239,7 @@ export class ClusterCache {
           const last = items[items.length - 1];
           return { items, next: `${last.node}|${podKey(last.namespace, last.name)}` };
         }
-        items.push(podRecordOf(stored));
+        items.push(stored);
       }
     }
     return { items };
