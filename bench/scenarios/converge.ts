@@ -57,6 +57,7 @@ const nodeFlags = (service: string) => [
 export async function clusterOf(nodes: number, label: string): Promise<Stack> {
   const stack = await Stack.create(label, {
     RESYNC_INTERVAL_MS: '60000',
+    POD_RELIST_INTERVAL_MS: '300000', // the agent's default (the test stack's is 2 s)
     NODE_LEASE_DURATION_MS: '600000',
     HEARTBEAT_INTERVAL_MS: '20000',
     POD_START_DELAY_MS: process.env.BENCH_POD_START_DELAY_MS ?? '1000',
