@@ -38,6 +38,30 @@ describe('endAfterExpiry', () => {
     expect((await stopped(pulled)) - lastMessage).toBeGreaterThanOrEqual(190);
   });
 
+  it('waits while bytes still arrive on the connection (a message half received), for a bounded time', async () => {
+    const pulled = fakeFetch();
+    let bytes = 0;
+    const arriving = setInterval(() => (bytes += 1000), 10);
+    const started = Date.now();
+    endAfterExpiry(pulled, 30, 50, () => bytes);
+    await sleep(400);
+    expect(pulled.stoppedAt).toBeNull(); // no complete message for 400 ms, but bytes kept coming
+    clearInterval(arriving);
+    const quietSince = Date.now();
+    expect((await stopped(pulled)) - quietSince).toBeGreaterThanOrEqual(40);
+
+    // Bytes that never stop (other traffic on a busy connection) hold it at most ~2 s past its expiry.
+    const busy = fakeFetch();
+    const traffic = setInterval(() => (bytes += 1000), 10);
+    const t0 = Date.now();
+    endAfterExpiry(busy, 30, 50, () => bytes);
+    const ended = (await stopped(busy, 4000)) - t0;
+    clearInterval(traffic);
+    expect(ended).toBeGreaterThanOrEqual(2000);
+    expect(ended).toBeLessThan(3000);
+    expect(started).toBeLessThan(t0);
+  });
+
   it('leaves a request alone once it ended by itself', async () => {
     const pulled = fakeFetch();
     const watchdog = endAfterExpiry(pulled, 20, 10);

@@ -146,6 +146,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         maxDeliver: this.opts.maxDeliver,
         ackWaitMs: this.opts.ackWaitMs,
         recover: () => this.ensureTopology(jsm),
+        bytesIn: () => this.nc?.stats().inBytes ?? 0,
       },
       this.logger,
     );

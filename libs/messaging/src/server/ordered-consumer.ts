@@ -24,6 +24,8 @@ export interface OrderedConsumerOptions {
   ackWaitMs: number;
   /** Called after a failed fetch, before the next: re-creates streams/consumer if they vanished. */
   recover: () => Promise<void>;
+  /** Bytes received on the connection so far (see endAfterExpiry). */
+  bytesIn?: () => number;
 }
 
 /** One message: the relay packs runs of events of one type into one (event-messages.ts). */
@@ -108,7 +110,7 @@ export class OrderedConsumer {
       }
       try {
         const pulled = await this.consumer.fetch({ max_messages: this.opts.batchSize, expires: FETCH_EXPIRES_MS });
-        const watchdog = endAfterExpiry(pulled, FETCH_EXPIRES_MS);
+        const watchdog = endAfterExpiry(pulled, FETCH_EXPIRES_MS, undefined, this.opts.bytesIn);
         // Read to its end even when stopping: stop() hands back whatever arrives.
         try {
           for await (const msg of pulled) {
