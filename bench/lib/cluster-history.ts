@@ -10,7 +10,7 @@ import { decideApply } from '../../apps/daemonset-spec/src/decider/daemonset.dec
 import { decideJoin } from '../../apps/node-registry/src/domain/node.decider';
 
 export interface HistoryShape {
-  /** At least this many events (the last churned nodes leave, two events each, so it ends a little above). */
+  /** At least this many events (the last churned nodes leave, so it ends a little above). */
   events: number;
   /** Nodes that stay (fewer when `events` is too small to hold them). */
   nodes: number;
@@ -18,6 +18,11 @@ export interface HistoryShape {
   namespace?: string;
   /** Churned nodes present at once: a node leaves this many joins after it joined. */
   churnWindow?: number;
+  /**
+   * Pod events one per pod (PodScheduled, PodStatusChanged, PodRemoved), as the log held them before the
+   * batches: the `limits` sample, so that the loop's events/s stays a rate of per-pod decisions.
+   */
+  podEventsAlone?: boolean;
 }
 
 interface Draft {
@@ -130,7 +135,14 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     return { pod: pod.name, namespace: ns, node: pod.node, phase: 'Running', ready: true, podIP: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.${(no & 255) ^ (ip & 255)}`, restarts: 0 };
   };
   /** Batches as the scheduler appends them: placements of one cause, status changes of one report. */
+  const MEMBER = { PodsScheduled: 'PodScheduled', PodStatusesChanged: 'PodStatusChanged', PodsRemoved: 'PodRemoved' } as const;
   const batches = (type: 'PodsScheduled' | 'PodStatusesChanged' | 'PodsRemoved', members: unknown[], metadata: () => EventMetadata): Draft[] => {
+    if (shape.podEventsAlone) {
+      return members.map((data) => {
+        const d = data as { namespace: string; pod: string };
+        return { stream: podStream(d.namespace, d.pod), type: MEMBER[type], eventId: newEventId(), data, metadata: metadata() };
+      });
+    }
     const drafts: Draft[] = [];
     for (let i = 0; i < members.length; i += MAX_BATCH_MEMBERS) {
       const eventId = newEventId();
@@ -172,7 +184,9 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
   };
 
   // The nodes that stay, registered by an agent in groups of 100.
-  const perStayingNode = 3; // its NodeJoined, its pods' PodsScheduled and PodStatusesChanged
+  /** Events of a node's pods' placement (or status report, or removal): one batch, or one per pod. */
+  const perNodePods = shape.podEventsAlone ? m : 1;
+  const perStayingNode = 1 + 2 * perNodePods; // its NodeJoined, its pods' placements and status changes
   const staying = Math.max(1, Math.min(shape.nodes, Math.floor((shape.events * 0.45) / perStayingNode)));
   const stayingNames = Array.from({ length: staying }, (_, i) => `node-${String(i + 1).padStart(5, '0')}`);
   for (let i = 0; i < staying; i += 100) yield join(stayingNames.slice(i, i + 100));
@@ -199,7 +213,7 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
 
   // Churn: a node joins, the one `window` joins earlier leaves; now and then a staying node flaps.
   const churning: string[] = [];
-  for (let i = 1; log.position + churning.length * 2 < shape.events; i++) {
+  for (let i = 1; log.position + churning.length * (1 + perNodePods) < shape.events; i++) {
     const name = `churn-${i}`;
     yield join([name]);
     churning.push(name);

@@ -47,6 +47,9 @@ export type ChangeEntry = Change &
 export type ChangeListener = (entries: ChangeEntry[]) => void;
 
 /** Events that end an object: its last state must be captured before the fold forgets it. */
+/** Changes per publication to the watchers (see fold). */
+const PUBLISH_EVERY = 2000;
+
 const REMOVALS = new Set(['NamespaceDeleted', 'NodeLeft', 'DaemonSetDeleted', 'PodRemoved']);
 
 /** The resource and key a removal's change is reported under (Change.resource and Change.key). */
@@ -253,9 +256,17 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     return { pod, owner, template: owner && this.templates.get(owner.templateKey), node: this.node(pod.node) };
   }
 
-  private fold(events: RecordedEvent[]): void {
-    const entries: ChangeEntry[] = [];
+  private async fold(events: RecordedEvent[]): Promise<void> {
+    let entries: ChangeEntry[] = [];
     for (const event of events) {
+      // A page of batch events can hold a hundred thousand pod changes: they go out a few thousand at a time,
+      // with a turn of the event loop between, so that watchers' sockets drain instead of one write per
+      // watcher taking them all (100 watchers × 33 MB closed every watch as too far behind).
+      if (entries.length >= PUBLISH_EVERY) {
+        this.publish(entries);
+        entries = [];
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       // A batch's pods each have an owner to remember, or a last state to show in their DELETED.
       const members = podEventsOf(event);
       const lasts = new Map<string, ChangeEntry['record'] | undefined>();

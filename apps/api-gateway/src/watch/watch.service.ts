@@ -81,13 +81,15 @@ export class WatchService {
       timers.forEach(clearTimeout);
       if (!res.writableEnded) res.end();
     };
+    // A watcher still that far behind when more comes is closed (it re-lists, as from an upstream apiserver);
+    // one burst of changes, however large, is not held against it.
     const write = (text: string) => {
       if (closed) return;
-      res.write(text);
       if (res.writableLength > MAX_BUFFERED_BYTES) {
         this.logger.warn(`closing a ${kind.resource} watch: the client is ${res.writableLength} bytes behind`);
-        close();
+        return close();
       }
+      res.write(text);
     };
     const memoKey = `${rep}|${opts.includeObject}`;
     const unsubscribe = this.view.subscribe((entries) => {
