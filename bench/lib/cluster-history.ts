@@ -1,8 +1,8 @@
 // A synthetic but consistent cluster history, hash-chained exactly like the real log: what the services
 // would have recorded for N nodes and M DaemonSets, a rolling update, readiness flaps and steady node
 // churn. The replay benchmark needs a log of a million events in seconds, not hours of a real cluster.
-import { daemonSetStream, MAX_BATCH_MEMBERS, namespaceStream, nodeStream, podBatchStream, podStream } from '@everynode/contracts';
-import type { DaemonSet, EventMetadata, RecordedEvent } from '@everynode/contracts';
+import { daemonSetStream, namespaceStream, nodeStream, POD_BATCHES, podBatchPayloads, podBatchStream, podStream } from '@everynode/contracts';
+import type { DaemonSet, EventMetadata, PodBatchType, RecordedEvent } from '@everynode/contracts';
 import { computeEventHash, GENESIS_HASH, newEventId } from '@everynode/event-store';
 import { evolveDaemonSet, initialDaemonSetState, initialNodeState } from '@everynode/read-models';
 // The services' own deciders make the node and DaemonSet events as they would be logged.
@@ -135,21 +135,17 @@ export function* clusterHistory(shape: HistoryShape, startMs = Date.now() - 6 * 
     return { pod: pod.name, namespace: ns, node: pod.node, phase: 'Running', ready: true, podIP: `10.${64 + ((no >> 16) & 63)}.${(no >> 8) & 255}.${(no & 255) ^ (ip & 255)}`, restarts: 0 };
   };
   /** Batches as the scheduler appends them: placements of one cause, status changes of one report. */
-  const MEMBER = { PodsScheduled: 'PodScheduled', PodStatusesChanged: 'PodStatusChanged', PodsRemoved: 'PodRemoved' } as const;
-  const batches = (type: 'PodsScheduled' | 'PodStatusesChanged' | 'PodsRemoved', members: unknown[], metadata: () => EventMetadata): Draft[] => {
+  const batches = (type: PodBatchType, members: unknown[], metadata: () => EventMetadata): Draft[] => {
     if (shape.podEventsAlone) {
       return members.map((data) => {
         const d = data as { namespace: string; pod: string };
-        return { stream: podStream(d.namespace, d.pod), type: MEMBER[type], eventId: newEventId(), data, metadata: metadata() };
+        return { stream: podStream(d.namespace, d.pod), type: POD_BATCHES[type].member, eventId: newEventId(), data, metadata: metadata() };
       });
     }
-    const drafts: Draft[] = [];
-    for (let i = 0; i < members.length; i += MAX_BATCH_MEMBERS) {
+    return podBatchPayloads(type, members).map((data) => {
       const eventId = newEventId();
-      const slice = members.slice(i, i + MAX_BATCH_MEMBERS);
-      drafts.push({ stream: podBatchStream(eventId), type, eventId, data: type === 'PodStatusesChanged' ? { statuses: slice } : { pods: slice }, metadata: metadata() });
-    }
-    return drafts;
+      return { stream: podBatchStream(eventId), type, eventId, data, metadata: metadata() };
+    });
   };
   const placed = (drafts: Draft[], cause: { eventId: string; correlationId: string }, reason: string) =>
     batches('PodsScheduled', drafts.map((d) => d.data), () => byScheduler(cause, reason));

@@ -170,7 +170,7 @@ export class EventStore {
 
   /**
    * A pod's events in log order (`pod-<ns>.<name>`), batches taken apart: its own rows and its members of
-   * PodsScheduled and PodStatusesChanged (found through the event_log.pod_events view, a scan: for audits).
+   * PodsScheduled, PodStatusesChanged and PodsRemoved (found through the event_log.pod_events view, a scan: for audits).
    */
   async readPodStream(stream: string): Promise<RecordedEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(

@@ -34,12 +34,15 @@ export class ClusterReadModel {
   private readonly dirty = new Set<string>();
   private allDirty = false;
 
-  /** Folds one event; returns what changed (DaemonSet status changes come from `flush`). */
-  apply(event: RecordedEvent): Change[] {
+  /**
+   * Folds one event; returns what changed (DaemonSet status changes come from `flush`). `members`: the event's
+   * per-pod events (podEventsOf), when the caller took a batch apart already.
+   */
+  apply(event: RecordedEvent, members?: RecordedEvent[]): Change[] {
     if (event.position <= this.position) return [];
     this.position = event.position;
     if (event.data === null || typeof event.data !== 'object') return []; // not the services' (see evolve)
-    if (isPodBatch(event)) return podEventsOf(event).flatMap((member) => this.applyPodEvent(member));
+    if (isPodBatch(event)) return (members ?? podEventsOf(event)).flatMap((member) => this.applyPodEvent(member));
     this.cluster = evolve(this.cluster, event);
     const at = event.position;
     const d = event.data as { name?: string; namespace?: string; pod?: string };

@@ -14,11 +14,10 @@ import type {
 } from '@everynode/contracts';
 import { podEventsOf, serviceUnavailable } from '@everynode/contracts';
 import { EventStore, type Tail } from '@everynode/event-store';
-import { type Change, ClusterReadModel, podKey } from '@everynode/read-models';
+import { type Change, ClusterReadModel, podKey, SortedKeys } from '@everynode/read-models';
 import { GATEWAY_CONFIG } from '../config/tokens';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ChangeRing } from './change-ring';
-import { SortedKeys } from '@everynode/read-models';
 
 /** A pod with what its presentation needs that the pod record does not carry. */
 export interface PodSnapshot {
@@ -46,26 +45,8 @@ export type ChangeEntry = Change &
 
 export type ChangeListener = (entries: ChangeEntry[]) => void;
 
-/** Events that end an object: its last state must be captured before the fold forgets it. */
 /** Changes per publication to the watchers (see fold). */
 const PUBLISH_EVERY = 2000;
-
-const REMOVALS = new Set(['NamespaceDeleted', 'NodeLeft', 'DaemonSetDeleted', 'PodRemoved']);
-
-/** The resource and key a removal's change is reported under (Change.resource and Change.key). */
-function removedKey(event: RecordedEvent): string {
-  const d = event.data as { name?: string; namespace?: string; pod?: string };
-  switch (event.type) {
-    case 'NamespaceDeleted':
-      return `namespaces:${d.name}`;
-    case 'NodeLeft':
-      return `nodes:${d.name}`;
-    case 'DaemonSetDeleted':
-      return `daemonsets:${podKey(d.namespace!, d.name!)}`;
-    default:
-      return `pods:${podKey(d.namespace!, d.pod!)}`;
-  }
-}
 
 @Injectable()
 export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -271,10 +252,11 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
       const members = podEventsOf(event);
       const lasts = new Map<string, ChangeEntry['record'] | undefined>();
       for (const member of members) {
-        if (REMOVALS.has(member.type)) lasts.set(removedKey(member), this.lastState(member));
+        const last = this.lastState(member);
+        if (last) lasts.set(last.key, last.record);
         this.remember(member);
       }
-      for (const change of this.model.apply(event)) {
+      for (const change of this.model.apply(event, members)) {
         if (change.resource === 'pods') {
           if (change.type === 'ADDED') this.podKeys.add(change.key);
           else if (change.type === 'DELETED') this.podKeys.remove(change.key);
@@ -329,17 +311,21 @@ export class ClusterView implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  private lastState(event: RecordedEvent): ChangeEntry['record'] | undefined {
+  /**
+   * For an event that ends an object, its last state (captured before the fold forgets it), under the
+   * resource and key its change is reported with (`Change.resource:Change.key`).
+   */
+  private lastState(event: RecordedEvent): { key: string; record: ChangeEntry['record'] | undefined } | undefined {
     const d = event.data as { name?: string; namespace?: string; pod?: string };
     switch (event.type) {
       case 'NamespaceDeleted':
-        return this.namespace(d.name!);
+        return { key: `namespaces:${d.name}`, record: this.namespace(d.name!) };
       case 'NodeLeft':
-        return this.node(d.name!);
+        return { key: `nodes:${d.name}`, record: this.node(d.name!) };
       case 'DaemonSetDeleted':
-        return this.daemonSet(d.namespace!, d.name!);
+        return { key: `daemonsets:${podKey(d.namespace!, d.name!)}`, record: this.daemonSet(d.namespace!, d.name!) };
       case 'PodRemoved':
-        return this.podSnapshot(podKey(d.namespace!, d.pod!));
+        return { key: `pods:${podKey(d.namespace!, d.pod!)}`, record: this.podSnapshot(podKey(d.namespace!, d.pod!)) };
       default:
         return undefined;
     }

@@ -129,11 +129,11 @@ export class ClusterCache {
       this.model.apply(event);
       this.causes.set(`ds:${d.namespace}/${d.name}`, causeOf(event));
       this.seenDaemonSets.add(`${d.namespace}/${d.name}`);
-    } else if (event.stream.startsWith('pod')) {
-      // A pod's event or a batch of them (podbatch-…): the model takes the batch apart itself.
+    } else if (event.type.startsWith('Pod')) {
+      // A pod's event or a batch of them, taken apart once for this view and its model.
       const members = podEventsOf(event);
       for (const member of members) this.beforePodEvent(member);
-      this.model.apply(event);
+      this.model.apply(event, members);
       for (const member of members) this.afterPodEvent(member);
     } else this.model.apply(event);
   }

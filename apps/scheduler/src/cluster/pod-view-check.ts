@@ -5,8 +5,10 @@
 // this process's own appends, which it folded without reading them back.
 // Literal values, so PostgreSQL plans it for them: a few probes of the (type, position) index.
 
-/** Every event that places, removes, orphans a pod or records its status. */
-export const POD_EVENT_TYPES = ['PodScheduled', 'PodsScheduled', 'PodRemoved', 'PodsRemoved', 'PodOrphaned', 'PodStatusChanged', 'PodStatusesChanged'];
+import { EVENT_TYPES } from '@everynode/contracts';
+
+/** Every event that places, removes, orphans a pod or records its status, alone or in batches: the catalog's Pod*. */
+export const POD_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('Pod'));
 
 /** `own`: position ranges [first, last] of this process's appends since the view (ClusterCache.ownAppendsAfter). */
 export function podViewCheckSql(basis: number, own: readonly (readonly [number, number])[] = []): string {

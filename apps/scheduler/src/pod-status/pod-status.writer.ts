@@ -3,12 +3,12 @@
 // placements. Reports that arrive while a write is in flight are appended together, in ONE transaction,
 // by the next write: the lock is taken once per group, not once per report.
 import { Injectable } from '@nestjs/common';
-import { MAX_BATCH_MEMBERS, podBatchStream } from '@everynode/contracts';
-import type { PodStatusChanged, PodStatusesChanged, ReportPodStatusCommand } from '@everynode/contracts';
-import { AppendRequest, EventStore, newEventId } from '@everynode/event-store';
+import type { PodStatusChanged, ReportPodStatusCommand } from '@everynode/contracts';
+import { AppendRequest, EventStore } from '@everynode/event-store';
 import { retryOnConflict } from '@everynode/platform';
 import { slotKey } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
+import { podBatchRequests } from '../cluster/pod-batch-requests';
 import { ClusterCache } from '../cluster/cluster.cache';
 import { podViewCheckSql } from '../cluster/pod-view-check';
 
@@ -135,12 +135,7 @@ export class PodStatusWriter {
         if (pod.daemonSet) slots.add(slotKey(pod.daemonSet, pod.node));
       }
       const { meta } = cmd;
-      const metadata = { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request };
-      for (let i = 0; i < changes.length; i += MAX_BATCH_MEMBERS) {
-        const data: PodStatusesChanged = { statuses: changes.slice(i, i + MAX_BATCH_MEMBERS) };
-        const eventId = newEventId();
-        requests.push({ stream: podBatchStream(eventId), expectedVersion: 'no_stream', events: [{ eventId, type: 'PodStatusesChanged', data, metadata }] });
-      }
+      requests.push(...podBatchRequests('PodStatusesChanged', changes, { actor: meta.actor, causationId: meta.requestId, correlationId: meta.requestId, request: meta.request }));
       return { result, slots };
     });
   }

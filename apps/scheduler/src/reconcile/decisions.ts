@@ -3,11 +3,12 @@
 // hashes them as they are, without a sorted copy (150,000 placements make that garbage matter).
 import { randomUUID } from 'node:crypto';
 import { newEventId } from '@everynode/event-store';
-import { MAX_BATCH_MEMBERS, podBatchStream, podName, podStream, PodOrphaned, PodRemoved, PodScheduled } from '@everynode/contracts';
-import type { EventMetadata, NewEvent } from '@everynode/contracts';
+import { podName, podStream, PodOrphaned, PodRemoved, PodScheduled } from '@everynode/contracts';
+import type { EventMetadata } from '@everynode/contracts';
 import type { AppendRequest } from '@everynode/event-store';
 import type { Action } from '@everynode/reconciler';
 import { ClusterCache } from '../cluster/cluster.cache';
+import { podBatchRequests } from '../cluster/pod-batch-requests';
 
 /** A decision is the append that records it: a pod stream's one event, or a batch of placements or removals. */
 export type Decision = AppendRequest;
@@ -64,8 +65,8 @@ export function placementFor(cache: ClusterCache, action: Extract<Action, { kind
 
 /**
  * Members of one cause and reason (a node's join or departure, a DaemonSet's apply or deletion) as batch events
- * of at most MAX_BATCH_MEMBERS pods, each its own stream: a converge's 150,000 placements are ~300 events, the
- * 30 of a join one, and so are the 30 removals of a departure.
+ * of at most MAX_BATCH_MEMBERS pods: a converge's 150,000 placements are ~300 events, the 30 of a join one, and
+ * so are the 30 removals of a departure.
  */
 export function batches<D>(type: 'PodsScheduled' | 'PodsRemoved', members: Member<D>[]): Decision[] {
   const byCause = new Map<string, Member<D>[]>();
@@ -75,15 +76,7 @@ export function batches<D>(type: 'PodsScheduled' | 'PodsRemoved', members: Membe
     if (group) group.push(m);
     else byCause.set(key, [m]);
   }
-  const decisions: Decision[] = [];
-  for (const group of byCause.values()) {
-    for (let i = 0; i < group.length; i += MAX_BATCH_MEMBERS) {
-      const data = { pods: group.slice(i, i + MAX_BATCH_MEMBERS).map((m) => m.data) };
-      const eventId = newEventId();
-      decisions.push({ stream: podBatchStream(eventId), expectedVersion: 'no_stream', events: [{ eventId, type, data, metadata: group[i].metadata }] });
-    }
-  }
-  return decisions;
+  return [...byCause.values()].flatMap((group) => podBatchRequests(type, group.map((m) => m.data), group[0].metadata));
 }
 
 const CAUSE_KEYS: Record<string, (a: Extract<Action, { kind: 'delete' }>) => string[]> = {

@@ -18,7 +18,16 @@ export const POD_BATCHES: Readonly<Record<string, { member: 'PodScheduled' | 'Po
  */
 export const MAX_BATCH_MEMBERS = 500;
 
+export type PodBatchType = 'PodsScheduled' | 'PodStatusesChanged' | 'PodsRemoved';
+
 export const isPodBatch = (event: { type: string }) => POD_BATCHES[event.type] !== undefined;
+
+/** The payloads of batch events of `type` holding `members` (per-pod payloads), at most MAX_BATCH_MEMBERS each. */
+export function podBatchPayloads(type: PodBatchType, members: unknown[]): Record<string, unknown[]>[] {
+  const payloads: Record<string, unknown[]>[] = [];
+  for (let i = 0; i < members.length; i += MAX_BATCH_MEMBERS) payloads.push({ [POD_BATCHES[type].field]: members.slice(i, i + MAX_BATCH_MEMBERS) });
+  return payloads;
+}
 
 /**
  * The per-pod events an event stands for: itself, or a batch's members, each with the batch's envelope
