@@ -18,7 +18,7 @@ const ds = (name: string, nodeSelector?: Record<string, string>): DaemonSetView 
   },
 });
 const pod = (name: string, daemonSet: string | null, nodeName: string, hash = 'h1'): PodView =>
-  ({ key: `default/${name}`, namespace: 'default', name, daemonSet, node: nodeName, templateHash: hash, generation: 1, phase: 'Running', ready: true, readySince: 0, scheduledAt: 1 }) as PodView;
+  ({ key: `default/${name}`, namespace: 'default', name, daemonSet, node: nodeName, templateHash: hash, generation: 1, phase: 'Running', ready: true, readySince: 0, scheduledAt: 1, uid: name, restarts: 0, podIP: undefined, createdAt: '', changedAt: 1 }) as PodView;
 
 function cluster(nodes: NodeView[], dss: DaemonSetView[], pods: PodView[]): ClusterState {
   const s = emptyCluster();

@@ -8,7 +8,7 @@ import { ClusterState, computeStatus, emptyCluster, evolve } from '@everynode/re
 import { DaemonSetState, evolveDaemonSet, initialDaemonSetState, presentDaemonSet } from './daemonset.read-model';
 import { evolveNamespace, NamespaceState } from './namespace.read-model';
 import { evolveNode, initialNodeState, NodeState } from './node.read-model';
-import { evolvePods, podKey } from './pod.read-model';
+import { podKey, podRecordOf } from './pod.read-model';
 
 export type Resource = 'namespaces' | 'nodes' | 'daemonsets' | 'pods';
 
@@ -27,12 +27,21 @@ export class ClusterReadModel {
   readonly namespaces = new Map<string, NamespaceState>();
   readonly nodes = new Map<string, NodeState>();
   readonly daemonSets = new Map<string, DaemonSetState>();
+  /**
+   * Pod records by key, kept when the model is built with `podRecords` (the gateway hands them out and tells
+   * changes by their identity). Without, it stays empty: the pods are in `cluster.pods`, shown with `podRecordOf`.
+   */
   readonly pods = new Map<string, PodRecord>();
-  /** The pure core's view, for DaemonSet status. */
+  /** The pure core's view: DaemonSet status, and the pods themselves. */
   cluster: ClusterState = emptyCluster();
   private readonly statuses = new Map<string, { status: DaemonSetStatus; position: number }>();
   private readonly dirty = new Set<string>();
   private allDirty = false;
+  private readonly podRecords: boolean;
+
+  constructor(options: { podRecords?: boolean } = {}) {
+    this.podRecords = options.podRecords ?? true;
+  }
 
   /**
    * Folds one event; returns what changed (DaemonSet status changes come from `flush`). `members`: the event's
@@ -43,6 +52,7 @@ export class ClusterReadModel {
     this.position = event.position;
     if (event.data === null || typeof event.data !== 'object') return []; // not the services' (see evolve)
     if (isPodBatch(event)) return (members ?? podEventsOf(event)).flatMap((member) => this.applyPodEvent(member));
+    if (event.stream.startsWith('pod-')) return this.applyPodEvent(event);
     this.cluster = evolve(this.cluster, event);
     const at = event.position;
     const d = event.data as { name?: string; namespace?: string; pod?: string };
@@ -69,22 +79,24 @@ export class ClusterReadModel {
       else this.statuses.delete(key);
       return [{ resource: 'daemonsets', key, type: changeType(before.record, after.record), position: at }];
     }
-    if (stream.startsWith('pod-')) return this.podChange(event);
     return [];
   }
 
-  /** A member of a batch (its position already taken by the batch). */
+  /** A pod's event, alone or a batch's member (its position already taken by the batch). */
   private applyPodEvent(event: RecordedEvent): Change[] {
+    const d = event.data as { namespace: string; pod: string };
+    const key = podKey(d.namespace, d.pod);
+    const before = this.cluster.pods.get(key);
     this.cluster = evolve(this.cluster, event);
-    return this.podChange(event);
-  }
-
-  private podChange(event: RecordedEvent): Change[] {
-    const change = evolvePods(this.pods, event);
-    if (!change) return [];
-    const owner = this.cluster.pods.get(change.key)?.daemonSet ?? ownerKey(event);
+    const after = this.cluster.pods.get(key);
+    if (before === after) return []; // a repeat, or a pod it does not know: views are replaced on every change
+    if (this.podRecords) {
+      if (after) this.pods.set(key, podRecordOf(after));
+      else this.pods.delete(key);
+    }
+    const owner = before?.daemonSet ?? after!.daemonSet; // an orphaning counts against the DaemonSet it leaves
     if (owner) this.dirty.add(owner);
-    return [{ resource: 'pods', key: change.key, type: change.type, position: event.position }];
+    return [{ resource: 'pods', key, type: changeType(before, after), position: event.position }];
   }
 
   /** Recomputes the status of DaemonSets whose inputs changed; reports those whose status did change. */
@@ -118,11 +130,6 @@ export class ClusterReadModel {
 function changeType(before: unknown, after: unknown): Change['type'] {
   if (!after) return 'DELETED';
   return before ? 'MODIFIED' : 'ADDED';
-}
-
-function ownerKey(event: RecordedEvent): string | null {
-  const d = event.data as { namespace?: string; daemonSet?: string };
-  return d.daemonSet ? podKey(d.namespace!, d.daemonSet) : null;
 }
 
 const sameStatus = (a: DaemonSetStatus, b: DaemonSetStatus) =>

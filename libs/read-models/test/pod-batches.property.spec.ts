@@ -1,6 +1,6 @@
 // A batch (PodsScheduled, PodStatusesChanged, PodsRemoved) folds exactly as its members appended one by one: the same pods,
 // the same cluster state, the same changes in the same order. Only what comes from positions differs (members
-// share their batch's): resourceVersion, and the pure core's scheduledAt. fast-check against the per-pod log.
+// share their batch's): resourceVersion, and the pure core's scheduledAt and changedAt. fast-check against the per-pod log.
 import fc from 'fast-check';
 import { MAX_BATCH_MEMBERS, podBatchStream, podEventsOf, podStream } from '@everynode/contracts';
 import type { PodScheduled, PodStatusChanged, RecordedEvent } from '@everynode/contracts';
@@ -83,7 +83,7 @@ function fold(log: RecordedEvent[]) {
   const model = new ClusterReadModel();
   const changes = log.flatMap((e) => model.apply(e)).map(({ position: _p, ...c }) => c);
   const pods = [...model.pods].map(([k, { resourceVersion: _rv, ...p }]) => [k, p]);
-  const cluster = [...model.cluster.pods].map(([k, { scheduledAt: _s, ...p }]) => [k, p]);
+  const cluster = [...model.cluster.pods].map(([k, { scheduledAt: _s, changedAt: _c, ...p }]) => [k, p]);
   return { changes, pods, cluster, position: model.position };
 }
 

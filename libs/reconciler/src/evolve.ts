@@ -122,6 +122,11 @@ function evolvePod(state: ClusterState, type: string, data: unknown, event: Reco
         ready: false,
         readySince: null,
         scheduledAt: event.position,
+        uid: d.uid,
+        restarts: 0,
+        podIP: undefined,
+        createdAt: event.recordedAt,
+        changedAt: event.position,
       };
       state.pods.set(key, pod);
       indexAdded(state, pod);
@@ -134,7 +139,7 @@ function evolvePod(state: ClusterState, type: string, data: unknown, event: Reco
       const pod = state.pods.get(key);
       if (!pod) break;
       const readySince = !d.ready ? null : pod.ready && pod.readySince !== null ? pod.readySince : Date.parse(event.recordedAt);
-      state.pods.set(key, { ...pod, phase: d.phase, ready: d.ready, readySince });
+      state.pods.set(key, { ...pod, phase: d.phase, ready: d.ready, readySince, restarts: d.restarts, podIP: d.podIP, changedAt: event.position });
       break;
     }
     case 'PodRemoved': {
@@ -152,7 +157,7 @@ function evolvePod(state: ClusterState, type: string, data: unknown, event: Reco
       const key = objectKey(d.namespace, d.pod);
       const pod = state.pods.get(key);
       if (!pod || pod.daemonSet === null) break;
-      const orphan = { ...pod, daemonSet: null, daemonSetUid: undefined };
+      const orphan = { ...pod, daemonSet: null, daemonSetUid: undefined, changedAt: event.position };
       state.pods.set(key, orphan);
       indexReplaced(state, pod, orphan);
       break;

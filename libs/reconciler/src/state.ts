@@ -45,6 +45,14 @@ export interface PodView {
   readySince: number | null;
   /** Log position of its PodScheduled: the order of creation. */
   scheduledAt: number;
+  // What clients see of a pod besides the above (`podRecordOf`): the scheduler keeps no second record per pod.
+  uid: string;
+  restarts: number;
+  podIP: string | undefined;
+  /** When its PodScheduled was recorded (ISO 8601): creationTimestamp. */
+  createdAt: string;
+  /** Log position of its latest change: its resourceVersion. */
+  changedAt: number;
 }
 
 /** Failed pods of one (DaemonSet, node) slot: drives the exponential backoff of the replacement. */

@@ -59,6 +59,11 @@ export function pod(ds: DaemonSetView | null, nodeName: string, over: Partial<Po
     ready: true,
     readySince: T0 - 3_600_000,
     scheduledAt: seq,
+    uid: `uid-${name}`,
+    restarts: 0,
+    podIP: undefined,
+    createdAt: new Date(T0 - 3_600_000).toISOString(),
+    changedAt: seq,
     ...over,
   };
 }

@@ -7,9 +7,9 @@ import { badRequest, podEventsOf } from '@everynode/contracts';
 import type { DaemonSetDeleted, PodRecord, RecordedEvent } from '@everynode/contracts';
 import { EventStore } from '@everynode/event-store';
 import type { LogHead } from '@everynode/event-store';
-import { ClusterReadModel, compareKeys, lowerBound, podKey, SortedKeys } from '@everynode/read-models';
+import { ClusterReadModel, compareKeys, lowerBound, podKey, podRecordOf, SortedKeys } from '@everynode/read-models';
 import { podIndex } from '@everynode/reconciler';
-import type { ClusterState } from '@everynode/reconciler';
+import type { ClusterState, PodView } from '@everynode/reconciler';
 
 /** The event that last touched an object: the cause a decision about that object names. */
 export interface Cause {
@@ -32,9 +32,10 @@ export interface PodFilter {
   nodes?: ReadonlySet<string>;
 }
 
-function matches(pod: PodRecord, f: PodFilter): boolean {
+function matches(pod: PodView, f: PodFilter): boolean {
   if (f.namespace && pod.namespace !== f.namespace) return false;
-  if (f.daemonSet && pod.daemonSet !== f.daemonSet && `${pod.namespace}/${pod.daemonSet}` !== f.daemonSet) return false;
+  // The view names its DaemonSet by key; `f.daemonSet` may be a name in `f.namespace`.
+  if (f.daemonSet && pod.daemonSet !== f.daemonSet && pod.daemonSet !== `${pod.namespace}/${f.daemonSet}`) return false;
   if (f.node && pod.node !== f.node) return false;
   return !f.nodes || f.nodes.has(pod.node);
 }
@@ -43,10 +44,11 @@ function matches(pod: PodRecord, f: PodFilter): boolean {
 @Injectable()
 export class ClusterCache {
   private readonly logger = new Logger(ClusterCache.name);
-  private readonly model = new ClusterReadModel();
+  /** No pod records: each pod is the core's view alone, shown with podRecordOf when asked (agents' lists). */
+  private readonly model = new ClusterReadModel({ podRecords: false });
   readonly causes = new Map<string, Cause>();
   /** Pod keys in list order, kept between lists: see podPage. */
-  private readonly podKeys = new SortedKeys(() => this.model.pods);
+  private readonly podKeys = new SortedKeys(() => this.state.pods);
   private readonly strings = new Map<string, string>();
   private lastFolded: LogHead | null = null;
   /** Nodes and DaemonSets whose events were folded since the reconcile loop last took them (takeSeen). */
@@ -62,11 +64,6 @@ export class ClusterCache {
   /** What the pure core decides on. */
   get state(): ClusterState {
     return this.model.cluster;
-  }
-
-  /** Pod records as clients see them. */
-  get pods(): ReadonlyMap<string, PodRecord> {
-    return this.model.pods;
   }
 
   get position(): number {
@@ -195,7 +192,8 @@ export class ClusterCache {
 
   /** The record clients see. */
   podRecord(key: string): PodRecord | undefined {
-    return this.model.pods.get(key);
+    const pod = this.state.pods.get(key);
+    return pod && podRecordOf(pod);
   }
 
   /**
@@ -209,10 +207,10 @@ export class ClusterCache {
     const keys = this.podKeys.keys();
     const items: PodRecord[] = [];
     for (let i = after === undefined ? 0 : lowerBound(keys, after); i < keys.length; i++) {
-      const stored = this.model.pods.get(keys[i]);
-      if (!stored || !matches(stored, filter)) continue;
+      const pod = this.state.pods.get(keys[i]);
+      if (!pod || !matches(pod, filter)) continue;
       if (items.length === limit) return { items, next: podKey(items[items.length - 1].namespace, items[items.length - 1].name) };
-      items.push(stored);
+      items.push(podRecordOf(pod));
     }
     return { items };
   }
@@ -233,13 +231,13 @@ export class ClusterCache {
     for (let n = afterNode === undefined ? 0 : lowerBound(names, afterNode, true); n < names.length; n++) {
       const keys = [...(byNode.get(names[n]) ?? [])].sort(compareKeys);
       for (let i = names[n] === afterNode ? lowerBound(keys, afterKey!) : 0; i < keys.length; i++) {
-        const stored = this.model.pods.get(keys[i]);
-        if (!stored || !matches(stored, filter)) continue;
+        const pod = this.state.pods.get(keys[i]);
+        if (!pod || !matches(pod, filter)) continue;
         if (items.length === limit) {
           const last = items[items.length - 1];
           return { items, next: `${last.node}|${podKey(last.namespace, last.name)}` };
         }
-        items.push(stored);
+        items.push(podRecordOf(pod));
       }
     }
     return { items };

@@ -109,12 +109,11 @@ export class PodStatusWriter {
       for (const r of cmd.reports) {
         const key = `${r.namespace}/${r.pod}`;
         const pod = this.cache.state.pods.get(key);
-        const stored = this.cache.pods.get(key);
-        if (!pod || !stored || pod.node !== r.node) {
+        if (!pod || pod.node !== r.node) {
           result.unknown.push(key); // removed meanwhile, or never this node's: the agent drops it
           continue;
         }
-        const before: Known = known.get(key) ?? stored; // the stored record already holds all of it: no copy per report
+        const before: Known = known.get(key) ?? pod; // the view already holds all of it: no copy per report
         if (before.phase === r.phase && before.ready === r.ready && before.podIP === r.podIP && before.restarts === r.restarts) {
           result.unchanged++;
           continue;
