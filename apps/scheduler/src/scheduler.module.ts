@@ -9,6 +9,7 @@ import { ReportPodStatusHandler } from './pod-status/report-pod-status.handler';
 import { PodQueries } from './queries/pod.queries';
 import { ReconcileLoop } from './reconcile/reconcile.loop';
 import { EventTrigger } from './triggers/event.trigger';
+import { LogTrigger } from './triggers/log.trigger';
 
 @Module({})
 export class SchedulerModule {
@@ -17,7 +18,7 @@ export class SchedulerModule {
       module: SchedulerModule,
       imports: [ServiceCoreModule.forRoot(config)],
       controllers: [EventTrigger, PodQueries, ReportPodStatusHandler, DeletePodHandler],
-      providers: [ClusterCache, AppendSequencer, ReconcileLoop, PodStatusWriter],
+      providers: [ClusterCache, AppendSequencer, ReconcileLoop, PodStatusWriter, LogTrigger],
     };
   }
 }

@@ -5,7 +5,7 @@ import type { NewEvent, RecordedEvent, SerializedEvent } from '@everynode/contra
 import { insertDocuments, normalizeRequests, planAppends, prepareAppends, preparedPlanHolds, type AppendPlan, type LogHead, type LogState, type PreparedAppend } from './append-plan';
 import { EVENT_COLUMNS, EVENT_TEXT_COLUMNS, toRecordedEvent, toSerializedEvents, type EventRow, type EventTextRow } from './rows';
 import { appendScript, insertEventsSql, insertScript, PLAN_MOVED, sqlLiteral, type ScriptParts } from './one-trip';
-import { followLog, type Tail, type TailOptions } from './tail';
+import { followLog, listenForAppends, type Tail, type TailOptions } from './tail';
 import type { AppendRequest, AppendResult, ExpectedVersion, ReadAllOptions, TransactionOptions } from './types';
 
 /**
@@ -236,6 +236,11 @@ export class EventStore {
   /** `tail`, with the events as JSON (readAllSerialized). */
   tailSerialized(after: number, onBatch: (events: SerializedEvent[]) => Promise<void>, opts?: TailOptions): Tail {
     return followLog((from, limit) => this.readAllSerialized({ after: from, limit }), this.listenerClient, after, onBatch, opts);
+  }
+
+  /** Calls `listener` whenever something was appended (see listenForAppends), until stopped. */
+  onAppend(listener: () => void, onError?: (err: Error) => void): Tail {
+    return listenForAppends(this.listenerClient, listener, { onError });
   }
 
   /** A connection of its own for LISTEN (same settings as the pool, including the role): LISTEN holds a session. */

@@ -35,14 +35,6 @@ export function followLog<E extends { position: number }>(
   let stopped = false;
   let signalled = false;
   let wakeUp: (() => void) | undefined;
-  let listener: Client | undefined;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  const reconnectMs = Math.min(pollMs, 1000);
-
-  const wake = () => {
-    signalled = true;
-    wakeUp?.();
-  };
 
   const sleep = async () => {
     if (signalled || stopped) return;
@@ -57,33 +49,14 @@ export function followLog<E extends { position: number }>(
     wakeUp = undefined;
   };
 
-  const listen = () => {
-    let client: Client;
-    try {
-      client = newListenerClient();
-    } catch (err) {
-      onError(err);
-      if (!stopped) reconnectTimer = setTimeout(listen, reconnectMs);
-      return;
-    }
-    listener = client;
-    let failed = false;
-    const reconnect = (err?: Error) => {
-      if (failed) return;
-      failed = true;
-      if (err && !stopped) onError(err);
-      client.end().catch(() => undefined);
-      if (!stopped) reconnectTimer = setTimeout(listen, reconnectMs);
-    };
-    // Handlers stay attached: a late 'error' from a dead client must not become an uncaught exception.
-    client.on('error', reconnect);
-    client.on('end', () => reconnect());
-    client.on('notification', wake);
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${CHANNEL}`))
-      .then(wake, reconnect); // wake: anything appended while we were not listening
-  };
+  const listening = listenForAppends(
+    newListenerClient,
+    () => {
+      signalled = true;
+      wakeUp?.();
+    },
+    { reconnectMs: Math.min(pollMs, 1000), onError },
+  );
 
   const run = async () => {
     let position = after;
@@ -104,14 +77,61 @@ export function followLog<E extends { position: number }>(
     }
   };
 
-  listen();
   const done = run();
   return {
     async stop() {
       stopped = true;
-      clearTimeout(reconnectTimer);
       wakeUp?.();
       await done;
+      await listening.stop();
+    },
+  };
+}
+
+/**
+ * Calls `onAppend` whenever something was appended to the log (and once LISTEN is set up: anything appended
+ * before was not heard). On its own connection, reconnecting within `reconnectMs` when it fails.
+ */
+export function listenForAppends(
+  newListenerClient: () => Client,
+  onAppend: () => void,
+  { reconnectMs = 1000, onError = (err: Error) => console.error('event-store listener:', err) }: { reconnectMs?: number; onError?: (err: Error) => void } = {},
+): Tail {
+  let stopped = false;
+  let listener: Client | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  const listen = () => {
+    let client: Client;
+    try {
+      client = newListenerClient();
+    } catch (err) {
+      onError(err as Error);
+      if (!stopped) reconnectTimer = setTimeout(listen, reconnectMs);
+      return;
+    }
+    listener = client;
+    let failed = false;
+    const reconnect = (err?: Error) => {
+      if (failed) return;
+      failed = true;
+      if (err && !stopped) onError(err);
+      client.end().catch(() => undefined);
+      if (!stopped) reconnectTimer = setTimeout(listen, reconnectMs);
+    };
+    // Handlers stay attached: a late 'error' from a dead client must not become an uncaught exception.
+    client.on('error', reconnect);
+    client.on('end', () => reconnect());
+    client.on('notification', () => onAppend());
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${CHANNEL}`))
+      .then(() => onAppend(), reconnect); // anything appended while we were not listening
+  };
+  listen();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(reconnectTimer);
       await listener?.end().catch(() => undefined);
     },
   };

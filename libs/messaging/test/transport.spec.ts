@@ -53,6 +53,19 @@ describe('JetStreamServer / JetStreamClient', () => {
     expect(app.server.stats()).toMatchObject({ delivered: 400, acked: 400, naked: 0, deadLettered: 0 });
   });
 
+  it('a trickle across many pull requests (each ending at its expiry) arrives whole, once, in order', async () => {
+    const prefix = newPrefix();
+    const app = await start(db.url, { servers: NATS_URL, prefix, durable: 'trickle' });
+    const events = makeEvents(150);
+    for (let i = 0; i < events.length; i += 3) {
+      await publishEvents(nc, prefix, events.slice(i, i + 3));
+      await new Promise((r) => setTimeout(r, 60)); // ~3 s: several 1 s pull requests expire meanwhile
+    }
+    await waitFor('all events acked', () => app.server.stats().acked === 150, 10_000);
+    expect((await applied(app)).map((r) => Number(r.position))).toEqual(events.map((e) => e.position));
+    expect(app.server.stats()).toMatchObject({ delivered: 150, acked: 150, naked: 0 });
+  });
+
   it('closes after the in-flight handler and hands unprocessed messages straight back', async () => {
     const prefix = newPrefix();
     const transport = { servers: NATS_URL, prefix, durable: 'restarter' }; // ack wait 30 s

@@ -59,7 +59,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
   private failed = false;
   private resyncTimer?: NodeJS.Timeout;
   private requeueTimer?: NodeJS.Timeout;
-  private synced = false;
+  private isSynced = false;
   private stopped = false;
   private readonly actionsTotal;
   private readonly conflictsTotal;
@@ -80,14 +80,14 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     this.passSeconds = metrics.gauge('scheduler_last_pass_seconds', 'Duration of the last reconcile pass.');
     metrics.gaugeFn('scheduler_log_position', 'Log position the scheduler has folded.', () => this.cache.position);
     metrics.gaugeFn('scheduler_pods', 'Pods in the scheduler view.', () => this.cache.state.pods.size);
-    readiness.register('initial-resync', () => this.synced);
+    readiness.register('initial-resync', () => this.isSynced);
   }
 
   onApplicationBootstrap() {
     // Not awaited: the process serves health and metrics while the first full resync runs.
     void this.enqueue({ all: true })
       .then(() => {
-        this.synced = true;
+        this.isSynced = true;
         this.cache.logStats();
       })
       .catch((e) => this.logger.error(`initial resync failed, will retry: ${e.message}`));
@@ -110,6 +110,21 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     for (const w of waiters) w.reject(new Error('scheduler shutting down'));
   }
 
+  /** The first full resync is done. */
+  get synced(): boolean {
+    return this.isSynced;
+  }
+
+  /**
+   * The nodes and DaemonSets the view folded outside a pass (LogTrigger's reads): looked at now, unless a drain is
+   * in flight, whose next round or end (kick) takes them.
+   */
+  lookAtFolded(): void {
+    if (this.inflight || this.stopped) return;
+    const { nodes, daemonSets } = this.cache.takeSeen();
+    if (nodes.size || daemonSets.size) void this.enqueue({ nodes, daemonSets }).catch(() => undefined);
+  }
+
   /** Resolves once a pass that covered this scope has committed its decisions. */
   enqueue(scope: ReconcileScope): Promise<void> {
     const p = this.pending;
@@ -128,7 +143,9 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     if (this.inflight) return;
     this.inflight = this.drain().finally(() => {
       this.inflight = null;
-      if (!this.failed && hasWork(this.pending)) this.kick(); // arrived as the drain ended
+      if (this.failed) return;
+      this.lookAtSeen(this.pending); // folded after the last pass read on (its commits read what others wrote first)
+      if (hasWork(this.pending)) this.kick(); // arrived as the drain ended
     });
   }
 
