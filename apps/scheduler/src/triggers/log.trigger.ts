@@ -12,7 +12,7 @@ import { ReconcileLoop } from '../reconcile/reconcile.loop';
 export class LogTrigger implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LogTrigger.name);
   private listening?: Tail;
-  private reading = false;
+  private reading?: Promise<void>;
   /** Woken while reading: read on once more (the read in flight may have missed what woke it). */
   private again = false;
 
@@ -31,6 +31,7 @@ export class LogTrigger implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await this.listening?.stop();
+    await this.reading; // not reading from a pool that is closing
   }
 
   private wake(): void {
@@ -39,8 +40,7 @@ export class LogTrigger implements OnApplicationBootstrap, OnApplicationShutdown
       this.again = true;
       return;
     }
-    this.reading = true;
-    void this.readOn();
+    this.reading = this.readOn();
   }
 
   private async readOn(): Promise<void> {
@@ -53,7 +53,7 @@ export class LogTrigger implements OnApplicationBootstrap, OnApplicationShutdown
     } catch (err) {
       this.logger.warn(`reading the event log failed (the next append or pass reads on): ${(err as Error).message}`);
     } finally {
-      this.reading = false;
+      this.reading = undefined;
     }
   }
 }
