@@ -10,6 +10,7 @@ import type { LogHead } from '@everynode/event-store';
 import { ClusterReadModel, compareKeys, lowerBound, podKey, podRecordOf, SortedKeys } from '@everynode/read-models';
 import { podIndex } from '@everynode/reconciler';
 import type { ClusterState, PodView } from '@everynode/reconciler';
+import { podViewCheckSql } from './pod-view-check';
 
 /** The event that last touched an object: the cause a decision about that object names. */
 export interface Cause {
@@ -51,10 +52,12 @@ export class ClusterCache {
   private readonly podKeys = new SortedKeys(() => this.state.pods);
   private readonly strings = new Map<string, string>();
   private lastFolded: LogHead | null = null;
+  /** The catch-up in flight (see catchUp). */
+  private reading: Promise<unknown> = Promise.resolve();
   /** Nodes and DaemonSets whose events were folded since the reconcile loop last took them (takeSeen). */
   private seenNodes = new Set<string>();
   private seenDaemonSets = new Set<string>();
-  /** Position ranges of this process's latest appends (see ownAppendsAfter). */
+  /** Position ranges of this process's latest appends (see podViewCheck). */
   private readonly own: [number, number][] = [];
   /** Pods of DaemonSets deleted with propagationPolicy Orphan whose PodOrphaned is not in the log yet. */
   readonly pendingOrphans = new Set<string>();
@@ -75,8 +78,18 @@ export class ClusterCache {
     return this.lastFolded;
   }
 
-  /** Reads and folds every event after the last one seen (up to `to`, when given). Returns how many were folded. */
-  async catchUp(to?: number): Promise<number> {
+  /**
+   * Reads and folds every event after the last one seen (up to `to`, when given). Returns how many were folded.
+   * One read at a time: a caller that comes while another reads (the log trigger, a pass, a handler) waits for
+   * it, then reads only what is newer, instead of reading and parsing the same rows a second time.
+   */
+  catchUp(to?: number): Promise<number> {
+    const read = this.reading.then(() => this.readOn(to));
+    this.reading = read.catch(() => undefined);
+    return read;
+  }
+
+  private async readOn(to?: number): Promise<number> {
     let folded = 0;
     for (;;) {
       if (to !== undefined && this.position >= to) return folded;
@@ -102,11 +115,12 @@ export class ClusterCache {
   }
 
   /**
-   * Position ranges of this process's appends after `position` (one transaction: consecutive positions): what
-   * podViewCheckSql lets pass. Only the latest are kept; a view older than them fails its check and decides again.
+   * The check an append decided on the view at `basis` carries (podViewCheckSql), built when it is about to be
+   * sent: it lets pass the ranges of this process's appends committed since (one transaction: consecutive
+   * positions). Only the latest are kept; a view older than them fails its check and decides again.
    */
-  ownAppendsAfter(position: number): [number, number][] {
-    return this.own.filter(([, last]) => last > position);
+  podViewCheck(basis: number): string {
+    return podViewCheckSql(basis, this.own.filter(([, last]) => last > basis));
   }
 
   fold(event: RecordedEvent): void {

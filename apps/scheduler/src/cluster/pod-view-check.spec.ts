@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { podBatchStream } from '@everynode/contracts';
 import { EventStore, newEventId } from '@everynode/event-store';
-import { isRetryableConflict } from '@everynode/platform';
-import { createTestDatabase, type TestDatabase } from '../../../../libs/platform/src/database';
+import { createTestDatabase, isRetryableConflict, type TestDatabase } from '@everynode/platform';
 import { podViewCheckSql } from './pod-view-check';
 
 const meta = { actor: 'test', causationId: null, correlationId: randomUUID() };

@@ -10,7 +10,7 @@ import { EVENT_TYPES } from '@everynode/contracts';
 /** Every event that places, removes, orphans a pod or records its status, alone or in batches: the catalog's Pod*. */
 export const POD_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('Pod'));
 
-/** `own`: position ranges [first, last] of this process's appends since the view (ClusterCache.ownAppendsAfter). */
+/** `own`: position ranges [first, last] of this process's appends since the view (ClusterCache.podViewCheck passes them). */
 export function podViewCheckSql(basis: number, own: readonly (readonly [number, number])[] = []): string {
   const notOwn = own.map(([first, last]) => ` AND position NOT BETWEEN ${first} AND ${last}`).join('');
   return `SELECT event_log.fail('40001', 'pods changed at position ' || position || ', after the view at ${basis}')

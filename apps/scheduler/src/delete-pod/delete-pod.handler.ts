@@ -8,7 +8,6 @@ import type { DeletePodCommand, PodRecord, PodRemoved } from '@everynode/contrac
 import { EventStore, newEventId } from '@everynode/event-store';
 import { KubeStatusRpcFilter, transactionWithRetry } from '@everynode/platform';
 import { ClusterCache } from '../cluster/cluster.cache';
-import { podViewCheckSql } from '../cluster/pod-view-check';
 import { ReconcileLoop } from '../reconcile/reconcile.loop';
 
 @Controller()
@@ -41,10 +40,10 @@ export class DeletePodHandler {
         reason: 'Deleted',
       };
       const metadata = { causationId: cmd.meta.requestId, correlationId: cmd.meta.requestId, actor: cmd.meta.actor, request: cmd.meta.request };
-      // Removed from the view it was found in, or decided again (podViewCheckSql: a retryable conflict).
+      // Removed from the view it was found in, or decided again (the pod view check: a retryable conflict).
       await this.store.appendToStream(podStream(cmd.namespace, cmd.name), 'any', [{ eventId: newEventId(), type: 'PodRemoved', data, metadata }], {
         manager,
-        checks: [podViewCheckSql(basis, this.cache.ownAppendsAfter(basis))],
+        checks: [this.cache.podViewCheck(basis)],
       });
     });
     if (owner) void this.loop.enqueue({ daemonSets: [owner] }).catch(() => undefined);

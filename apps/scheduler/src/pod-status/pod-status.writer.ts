@@ -10,7 +10,6 @@ import { slotKey } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { podBatchRequests } from '../cluster/pod-batch-requests';
 import { ClusterCache } from '../cluster/cluster.cache';
-import { podViewCheckSql } from '../cluster/pod-view-check';
 
 export interface ReportResult {
   recorded: number;
@@ -90,8 +89,7 @@ export class PodStatusWriter {
         (head) => ({ prepared: this.store.prepareAhead(requests, head) }),
         async ({ prepared }) => {
           // Built at its turn: the appends of this process committed since the view are known by then.
-          const check = podViewCheckSql(basis, this.cache.ownAppendsAfter(basis));
-          const appended = await this.store.appendMany(requests, { prepared, checks: [check] });
+          const appended = await this.store.appendMany(requests, { prepared, checks: [this.cache.podViewCheck(basis)] });
           await this.cache.foldAppended(appended.flatMap((r) => r.events));
         },
       );

@@ -11,7 +11,6 @@ import { everything, reconcile, slotKey } from '@everynode/reconciler';
 import type { Action, ReconcileScope } from '@everynode/reconciler';
 import { AppendSequencer } from '../cluster/append-sequencer';
 import { ClusterCache } from '../cluster/cluster.cache';
-import { podViewCheckSql } from '../cluster/pod-view-check';
 import { batches, Decision, orphanDecision, Placement, placementFor, Removal, removalFor } from './decisions';
 
 /** Decisions per transaction: large enough to amortise round trips, small enough that other writers (node joins, status reports) get the log lock every ~100 ms. */
@@ -121,8 +120,8 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    */
   lookAtFolded(): void {
     if (this.inflight || this.stopped) return;
-    const { nodes, daemonSets } = this.cache.takeSeen();
-    if (nodes.size || daemonSets.size) void this.enqueue({ nodes, daemonSets }).catch(() => undefined);
+    this.lookAtSeen(this.pending);
+    if (hasWork(this.pending)) this.kick();
   }
 
   /** Resolves once a pass that covered this scope has committed its decisions. */
@@ -143,9 +142,9 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
     if (this.inflight) return;
     this.inflight = this.drain().finally(() => {
       this.inflight = null;
-      if (this.failed) return;
-      this.lookAtSeen(this.pending); // folded after the last pass read on (its commits read what others wrote first)
-      if (hasWork(this.pending)) this.kick(); // arrived as the drain ended
+      // What arrived as the drain ended, and what was folded after its last pass read on (its commits read
+      // what others wrote first).
+      if (!this.failed) this.lookAtFolded();
     });
   }
 
@@ -337,7 +336,6 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnApplicationShutd
    * trip when the log is as planned, and plans it again under the lock otherwise.
    */
   private commitChunk(chunk: Chunk, basis: number, whileInserting?: () => void): Promise<AppendResult[]> {
-    const check = podViewCheckSql(basis, this.cache.ownAppendsAfter(basis));
-    return this.store.appendMany(chunk.requests, { checks: [check], prepared: chunk.prepared, whileInserting });
+    return this.store.appendMany(chunk.requests, { checks: [this.cache.podViewCheck(basis)], prepared: chunk.prepared, whileInserting });
   }
 }
