@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RecordedEvent } from '@everynode/contracts';
-import { ProjectionRebuild } from '@everynode/audit';
+import { ProjectionRebuild, streamLog } from '@everynode/audit';
 import type { ProjectionRows } from '@everynode/audit';
 import { createDataSource, createTestDatabase, databaseUrl, migrate, withDatabase } from '@everynode/platform';
 import type { TestDatabase } from '@everynode/platform';
@@ -70,14 +70,9 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
     const result = { events: Number(m[1]), seconds: Number(m[2]), rate: Number(m[3]), peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20) };
     if (result.events !== written) throw new Error(`replay read ${result.events} events, the log holds ${written}`);
     record({ scenario: S, metric: `everynode replay of ${written.toLocaleString('en-US')} events`, value: result.seconds, unit: 's' });
-    record({
-      scenario: S,
-      metric: 'replay rate',
-      value: result.rate,
-      unit: 'events/s',
-      goal: `>= ${GOAL.toLocaleString('en-US')} events/s`,
-      ...(limits ? { ratio: { of: 'lean log read', value: result.rate / limits.leanRead } } : {}),
-    });
+    const ceiling = await readAndParse(db, written);
+    record({ scenario: S, metric: 'replay rate', value: result.rate, unit: 'events/s', goal: `>= ${GOAL.toLocaleString('en-US')} events/s`, ratio: { of: 'reading this log', value: result.rate / ceiling } });
+    if (limits) record({ scenario: S, metric: 'replay rate against the limits log (one pod an event)', value: result.rate, unit: 'events/s', ratio: { of: 'lean log read', value: result.rate / limits.leanRead } });
     // The log holds pod events in batches (up to 500 pods an event): the facts folded per second, batches
     // taken apart, are what compares with a log of one event per pod.
     const [{ n: podEvents }] = await db.adminDataSource.query('SELECT count(*)::int AS n FROM event_log.pod_events');
@@ -114,6 +109,21 @@ async function verify(env: NodeJS.ProcessEnv, written: number): Promise<NonNulla
   record({ scenario: S, metric: 'replay --verify rate (whole process)', value: result.rate, unit: 'events/s' });
   record({ scenario: S, metric: 'replay --verify peak RSS', value: result.peakRssMiB, unit: 'MiB' });
   return result;
+}
+
+/**
+ * This log's own read limit: the replay's query (the same columns, the same skipped types) streamed and every
+ * row's JSON parsed, nothing folded. The limits scenario's lean read is of one-pod events; this log's pod
+ * events are batches of up to 500 pods, so what reading it costs per event is measured on it.
+ */
+async function readAndParse(db: TestDatabase, written: number): Promise<number> {
+  progress(`${S}: reading and parsing the same log, nothing folded (its read limit)`);
+  const t0 = performance.now();
+  const n = await streamLog(db.adminDataSource, { skipTypes: ProjectionRebuild.UNUSED_TYPES }, () => undefined);
+  const rate = n / ((performance.now() - t0) / 1000);
+  if (n !== written) throw new Error(`read ${n} events back, the log holds ${written}`);
+  record({ scenario: S, metric: 'read limit of this log: the replay query streamed and parsed, nothing folded', value: Math.round(rate), unit: 'events/s' });
+  return rate;
 }
 
 /** User + system CPU seconds from GNU time's report (stderr), when the machine has it: a figure that load distorts less than wall time. */

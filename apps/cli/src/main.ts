@@ -1,4 +1,5 @@
 // `everynode`: operate a running stack from the shell over the same NATS commands the services serve.
+import './v8-flags';
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
