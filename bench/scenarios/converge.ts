@@ -51,6 +51,7 @@ export async function stopProfiled(stack: Stack): Promise<void> {
 const nodeFlags = (service: string) => [
   ...(PROFILED.has(service) ? ['--cpu-prof', '--cpu-prof-dir', join(process.cwd(), 'bench', 'profiles')] : []),
   ...(process.env.BENCH_TRACE_GC === service ? ['--trace-gc'] : []),
+  ...(process.env.BENCH_NODE_FLAGS_SERVICES?.split(',').includes(service) ? (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean) : []),
 ];
 
 /** Starts a stack with an agent of N nodes, returns it converged with no DaemonSet yet. */
