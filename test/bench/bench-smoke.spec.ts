@@ -50,11 +50,12 @@ describe('npm run bench -- --smoke', () => {
     positive(value('api', 'watch fan-out'));
   });
 
-  it('replays a generated log of at least 20,000 events with the CLI', () => {
+  it('replays a generated log of at least 20,000 events with the CLI, batched and one pod an event', () => {
     expect(figures.find((f) => f.metric.startsWith('everynode replay of'))?.metric).toMatch(/of 20,\d{3} events/);
     positive(value('replay', 'replay rate'));
     expect(figures.find((f) => f.metric === 'replay rate')?.ratio?.of).toBe('reading this log');
     positive(value('replay', /^read limit of this log/));
+    positive(value('replay', 'replay rate, one pod an event'));
     positive(value('replay', 'replay peak RSS'));
   });
 });
