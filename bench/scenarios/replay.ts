@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RecordedEvent } from '@everynode/contracts';
-import { ProjectionRebuild, streamLog } from '@everynode/audit';
+import { ProjectionRebuild } from '@everynode/audit';
 import type { ProjectionRows } from '@everynode/audit';
 import { createDataSource, createTestDatabase, databaseUrl, migrate, withDatabase } from '@everynode/platform';
 import type { TestDatabase } from '@everynode/platform';
@@ -35,6 +35,8 @@ export interface ReplayResult {
 
 const S = 'replay';
 const CLI = resolve(__dirname, '..', '..', 'dist', 'apps', 'cli', 'main.js');
+const TS_REGISTER = resolve(__dirname, '..', '..', 'scripts', 'ts-register.js');
+const READ_LOG = resolve(__dirname, '..', 'lib', 'read-log.ts');
 const GOAL = 200_000;
 const LINE = /rebuilt every projection from (\d+) events in ([\d.]+) s \((\d+) events\/s\)/;
 
@@ -66,7 +68,7 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
     const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url };
     const { result, stderr } = await runReplay(env, written);
     record({ scenario: S, metric: `everynode replay of ${written.toLocaleString('en-US')} events`, value: result.seconds, unit: 's' });
-    const ceiling = await readAndParse(db, written);
+    const ceiling = await readAndParse(env, written);
     record({ scenario: S, metric: 'replay rate', value: result.rate, unit: 'events/s', goal: `>= ${GOAL.toLocaleString('en-US')} events/s`, ratio: { of: 'reading this log', value: result.rate / ceiling } });
     if (limits) record({ scenario: S, metric: 'replay rate against the limits log (one pod an event)', value: result.rate, unit: 'events/s', ratio: { of: 'lean log read', value: result.rate / limits.leanRead } });
     // The log holds pod events in batches (up to 500 pods an event): the facts folded per second, batches
@@ -142,15 +144,17 @@ async function verify(env: NodeJS.ProcessEnv, written: number): Promise<NonNulla
 
 /**
  * This log's own read limit: the replay's query (the same columns, the same skipped types) streamed and every
- * row's JSON parsed, nothing folded. The limits scenario's lean read is of one-pod events; this log's pod
- * events are batches of up to 500 pods, so what reading it costs per event is measured on it.
+ * row's JSON parsed, nothing folded, in a fresh process as the CLI is. The limits scenario's lean read is of
+ * one-pod events; this log's pod events are batches of up to 500 pods, so what reading it costs per event
+ * is measured on it.
  */
-async function readAndParse(db: TestDatabase, written: number): Promise<number> {
+async function readAndParse(env: NodeJS.ProcessEnv, written: number): Promise<number> {
   progress(`${S}: reading and parsing the same log, nothing folded (its read limit)`);
-  const t0 = performance.now();
-  const n = await streamLog(db.adminDataSource, { skipTypes: ProjectionRebuild.UNUSED_TYPES }, () => undefined);
-  const rate = n / ((performance.now() - t0) / 1000);
-  if (n !== written) throw new Error(`read ${n} events back, the log holds ${written}`);
+  const run = await runMeasured(process.execPath, ['-r', TS_REGISTER, READ_LOG], env);
+  const m = /read (\d+) events in ([\d.]+) s/.exec(run.stdout);
+  if (run.code !== 0 || !m) throw new Error(`the log read exited ${run.code}:\n${run.stdout}\n${run.stderr.slice(-2000)}`);
+  if (Number(m[1]) !== written) throw new Error(`read ${m[1]} events back, the log holds ${written}`);
+  const rate = written / Number(m[2]);
   record({ scenario: S, metric: 'read limit of this log: the replay query streamed and parsed, nothing folded', value: Math.round(rate), unit: 'events/s' });
   return rate;
 }
