@@ -13,6 +13,7 @@ import { clusterHistory } from '../lib/cluster-history';
 import { hotspots } from '../lib/cpu-profile';
 import { writeHistory } from '../lib/log-rows';
 import { runMeasured } from '../lib/measured-process';
+import type { Measured } from '../lib/measured-process';
 import { progress, record } from '../lib/report';
 import type { Limits } from './limits';
 
@@ -65,7 +66,7 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
     const written = existing || (await generate(db, p));
 
     progress(`${S}: everynode replay over ${written.toLocaleString('en-US')} events`);
-    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url };
+    const env = envOf(db);
     const { result, stderr } = await runReplay(env, written);
     record({ scenario: S, metric: `everynode replay of ${written.toLocaleString('en-US')} events`, value: result.seconds, unit: 's' });
     const ceiling = await readAndParse(env, written);
@@ -90,11 +91,20 @@ export async function replay(p: ReplayParams, limits?: Limits): Promise<ReplayRe
   }
 }
 
+/** What the CLI (and the log read) are run with: the bench database, nothing else of this process's environment. */
+const envOf = (db: TestDatabase): NodeJS.ProcessEnv => ({ PATH: process.env.PATH ?? '', DATABASE_URL: db.url });
+
+/** Runs node with `args` to its end; it must exit 0 and print a line matching `pattern` (else: its output, in the error). */
+async function runFor(what: string, args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<{ run: Measured; m: RegExpExecArray }> {
+  const run = await runMeasured(process.execPath, args, env);
+  const m = pattern.exec(run.stdout);
+  if (run.code !== 0 || !m) throw new Error(`${what} exited ${run.code}:\n${run.stdout.slice(0, 3000)}\n${run.stderr.slice(-2000)}`);
+  return { run, m };
+}
+
 /** `everynode replay` over the log of DATABASE_URL (`env`): its own figures, checked against what the log holds. */
 async function runReplay(env: NodeJS.ProcessEnv, written: number): Promise<{ result: ReplayResult; stderr: string }> {
-  const run = await runMeasured(process.execPath, [CLI, 'replay'], env);
-  const m = LINE.exec(run.stdout);
-  if (run.code !== 0 || !m) throw new Error(`everynode replay exited ${run.code}:\n${run.stdout}\n${run.stderr.slice(-2000)}`);
+  const { run, m } = await runFor('everynode replay', [CLI, 'replay'], env, LINE);
   const result = { events: Number(m[1]), seconds: Number(m[2]), rate: Number(m[3]), peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20) };
   if (result.events !== written) throw new Error(`replay read ${result.events} events, the log holds ${written}`);
   return { result, stderr: run.stderr };
@@ -112,7 +122,7 @@ async function perPodLog(p: ReplayParams): Promise<void> {
     const written = await writeHistory(db.url, 'event_log.events', clusterHistory({ events: p.events, nodes: p.nodes, daemonSets: p.daemonSets, podEventsAlone: true }));
     await db.adminDataSource.query('VACUUM ANALYZE event_log.events');
     progress(`${S}: everynode replay over ${written.toLocaleString('en-US')} events of one pod each`);
-    const { result } = await runReplay({ PATH: process.env.PATH ?? '', DATABASE_URL: db.url }, written);
+    const { result } = await runReplay(envOf(db), written);
     const what = `${written.toLocaleString('en-US')} events of one pod each (the log before pod batches; the fold still reads it)`;
     record({ scenario: S, metric: `everynode replay of ${what}`, value: result.seconds, unit: 's' });
     record({ scenario: S, metric: 'replay rate, one pod an event', value: result.rate, unit: 'events/s' });
@@ -130,11 +140,8 @@ async function perPodLog(p: ReplayParams): Promise<void> {
 async function verify(env: NodeJS.ProcessEnv, written: number): Promise<NonNullable<ReplayResult['verify']>> {
   progress(`${S}: everynode replay --verify over ${written.toLocaleString('en-US')} events`);
   const t0 = performance.now();
-  const run = await runMeasured(process.execPath, [CLI, 'replay', '--verify'], env);
+  const { run } = await runFor('everynode replay --verify', [CLI, 'replay', '--verify'], env, /every live projection equals its rebuild/);
   const seconds = (performance.now() - t0) / 1000;
-  if (run.code !== 0 || !run.stdout.includes('every live projection equals its rebuild')) {
-    throw new Error(`everynode replay --verify exited ${run.code}:\n${run.stdout.slice(0, 3000)}\n${run.stderr.slice(-2000)}`);
-  }
   const result = { seconds, rate: Math.round(written / seconds), peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20) };
   record({ scenario: S, metric: 'replay --verify (rebuild, read and compare every projection; whole process)', value: Number(seconds.toFixed(2)), unit: 's' });
   record({ scenario: S, metric: 'replay --verify rate (whole process)', value: result.rate, unit: 'events/s' });
@@ -150,9 +157,7 @@ async function verify(env: NodeJS.ProcessEnv, written: number): Promise<NonNulla
  */
 async function readAndParse(env: NodeJS.ProcessEnv, written: number): Promise<number> {
   progress(`${S}: reading and parsing the same log, nothing folded (its read limit)`);
-  const run = await runMeasured(process.execPath, ['-r', TS_REGISTER, READ_LOG], env);
-  const m = /read (\d+) events in ([\d.]+) s/.exec(run.stdout);
-  if (run.code !== 0 || !m) throw new Error(`the log read exited ${run.code}:\n${run.stdout}\n${run.stderr.slice(-2000)}`);
+  const { m } = await runFor('the log read', ['-r', TS_REGISTER, READ_LOG], env, /read (\d+) events in ([\d.]+) s/);
   if (Number(m[1]) !== written) throw new Error(`read ${m[1]} events back, the log holds ${written}`);
   const rate = written / Number(m[2]);
   record({ scenario: S, metric: 'read limit of this log: the replay query streamed and parsed, nothing folded', value: Math.round(rate), unit: 'events/s' });
@@ -221,10 +226,9 @@ async function generate(db: TestDatabase, p: ReplayParams): Promise<number> {
 async function profile(env: NodeJS.ProcessEnv): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'everynode-replay-prof-'));
   try {
-    const run = await runMeasured(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, CLI, 'replay'], env);
-    if (run.code !== 0) throw new Error(`profiled replay exited ${run.code}: ${run.stderr.slice(-500)}`);
+    const { m } = await runFor('the profiled replay', ['--cpu-prof', `--cpu-prof-dir=${dir}`, CLI, 'replay'], env, LINE);
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-    progress(`${S}: where the CLI's time goes (self time, ${LINE.exec(run.stdout)?.[0] ?? ''}):`);
+    progress(`${S}: where the CLI's time goes (self time, ${m[0]}):`);
     for (const h of hotspots(join(dir, file), 20)) progress(`  ${(h.share * 100).toFixed(1).padStart(5)}%  ${String(h.ms).padStart(6)} ms  ${h.fn}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,16 +3,9 @@
 // log can have told the scheduler of the DaemonSet, the node joining and the node leaving.
 import { COMMANDS } from '@everynode/contracts';
 import { meta, Stack, waitFor } from '../support/stack';
+import { daemonSetManifest } from '../support/manifests';
 
-const manifest = {
-  apiVersion: 'apps/v1',
-  kind: 'DaemonSet',
-  metadata: { name: 'watcher', namespace: 'logtrigger' },
-  spec: {
-    selector: { matchLabels: { app: 'watcher' } },
-    template: { metadata: { labels: { app: 'watcher' } }, spec: { containers: [{ name: 'c', image: 'example/watcher:1' }] } },
-  },
-};
+const manifest = daemonSetManifest('watcher', 'logtrigger');
 
 describe('the scheduler follows the log', () => {
   let stack: Stack;

@@ -4,19 +4,12 @@
 // the pods are placed all the same; with a budget of one slot each slice then holds a single DaemonSet.
 import { COMMANDS } from '@everynode/contracts';
 import { meta, Stack, waitFor } from '../support/stack';
+import { daemonSetManifest } from '../support/manifests';
 
 const DAEMONSETS = ['alpha', 'beta', 'gamma'];
 const NODES = ['resync-1', 'resync-2', 'resync-3', 'resync-4'];
 
-const manifest = (name: string) => ({
-  apiVersion: 'apps/v1',
-  kind: 'DaemonSet',
-  metadata: { name, namespace: 'resync' },
-  spec: {
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: `example/${name}:1` }] } },
-  },
-});
+const manifest = (name: string) => daemonSetManifest(name, 'resync');
 
 describe('periodic resync, slice by slice', () => {
   let stack: Stack;

@@ -7,19 +7,12 @@ import { history } from '@everynode/audit';
 import { EventStore } from '@everynode/event-store';
 import type { PodRecord } from '@everynode/contracts';
 import { meta, Stack, waitFor } from '../support/stack';
+import { daemonSetManifest } from '../support/manifests';
 
 const ROUNDS = 15;
 const PER_ROUND = 10;
 
-const manifest = {
-  apiVersion: 'apps/v1',
-  kind: 'DaemonSet',
-  metadata: { name: 'collide', namespace: 'names' },
-  spec: {
-    selector: { matchLabels: { app: 'collide' } },
-    template: { metadata: { labels: { app: 'collide' } }, spec: { containers: [{ name: 'c', image: 'example/collide:1' }] } },
-  },
-};
+const manifest = daemonSetManifest('collide', 'names');
 
 describe('pod names: a name a removed pod had', () => {
   let stack: Stack;
